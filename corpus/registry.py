@@ -14,12 +14,14 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from corpus.errors import UsageError
+
 KINDS = ("newspaper", "portal", "party", "radio_tv", "other")
 REQUIRED = ("key", "name", "province", "homepage")
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 
-class RegistryError(ValueError):
+class RegistryError(UsageError):
     """A registry problem, worded as one line naming the source and field."""
 
 
