@@ -1,0 +1,144 @@
+"""One fetched page -> one article record, or the reason it is not one.
+
+``extract_page`` is a pure function of the page bytes (no I/O, picklable
+arguments and result) so the crawler can run it in worker processes; the
+inline path and the pool path give the same output.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import trafilatura
+from trafilatura.utils import load_html
+
+from corpus.text import (
+    DATE_LINE, DATE_ONLY, article_id, clean_line, clean_paragraphs, decode_html, is_vietnamese,
+    parse_iso_datetime, parse_vn_datetime, word_count,
+)
+
+MIN_WORDS = 80
+# Captions and media blocks: text about a picture, not article text.
+PRUNE = [
+    "//figure", "//figcaption", "//*[contains(@class,'caption')]", "//*[contains(@class,'image-desc')]",
+    "//table[contains(@class,'image')]", "//table[.//img and count(.//p) < 3]", "//video", "//audio",
+    "//*[contains(@class,'related')]", "//*[contains(@class,'share')]", "//*[contains(@class,'tags')]",
+    "//*[contains(@class,'comment')]", "//*[contains(@class,'lang')]",
+]
+META_DATE = (
+    "//meta[@property='article:published_time']/@content",
+    "//meta[@itemprop='datePublished']/@content",
+    "//meta[@name='pubdate' or @name='publishdate' or @name='date']/@content",
+    "//*[@itemprop='datePublished']/@datetime",
+)
+# The lead (sapo) often sits outside the body container, where the extractor drops it.
+LEAD = ("//*[contains(concat(' ', normalize-space(@class), ' '), ' sapo ') or contains(@class, 'sapo')"
+        " or contains(@class, 'lead') or contains(@class, 'chapeau') or contains(@class, 'summary')"
+        " or contains(@class, 'description') or contains(@class, 'excerpt')]")
+ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "blogposting", "analysisnewsarticle"}
+AUTHOR_LINE = re.compile(r"^(?:[A-ZĐÀ-Ỹ][\wà-ỹ]*\.?\s?)(?:(?:\s|\s?[-–,]\s?)[A-ZĐÀ-Ỹ][\wà-ỹ]*\.?){0,7}$")
+
+
+def _json_ld(tree) -> list[dict]:
+    out = []
+    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
+        try:
+            data = json.loads(script)
+        except ValueError:
+            continue
+        stack = data if isinstance(data, list) else [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                out.append(item)
+                stack.extend(v for v in item.get("@graph", []) if isinstance(v, dict))
+    return out
+
+
+def _signals(tree) -> dict:
+    """Page-level evidence that this is a news article (cheap XPath checks)."""
+    og_type = " ".join(tree.xpath("//meta[@property='og:type']/@content")).strip().lower()
+    ld_types = set()
+    for item in _json_ld(tree):
+        types = item.get("@type", [])
+        ld_types.update(t.lower() for t in ([types] if isinstance(types, str) else types) if isinstance(t, str))
+    return {"og_article": og_type == "article", "ld_article": bool(ld_types & ARTICLE_TYPES),
+            "h1": [clean_line(" ".join(h.itertext())) for h in tree.xpath("//h1")],
+            "lead": next((t for t in (clean_line(" ".join(e.itertext())) for e in tree.xpath(LEAD))
+                          if len(t.split()) >= 12), None)}
+
+
+def find_published(tree, title: str | None):
+    """Publication time: metadata first, then the visible Vietnamese date line near the title."""
+    for xpath in META_DATE:
+        for value in tree.xpath(xpath):
+            parsed = parse_iso_datetime(value)
+            if parsed:
+                return parsed
+    for item in _json_ld(tree):
+        if isinstance(item.get("datePublished"), str) and (parsed := parse_iso_datetime(item["datePublished"])):
+            return parsed
+    texts = [clean_line(t) for t in tree.xpath(
+        "//body//text()[normalize-space() and not(ancestor::script) and not(ancestor::style)]")]
+    texts = [t for t in texts if t]
+    title_key = (title or "").casefold()
+    anchor = next((i for i, t in enumerate(texts) if title_key and t.casefold() == title_key), None)
+    window = range(len(texts)) if anchor is None else sorted(
+        range(max(0, anchor - 8), min(len(texts), anchor + 40)), key=lambda i: abs(i - anchor))
+    dated = [(i, texts[i]) for i in window if len(texts[i]) < 90 and DATE_LINE.match(texts[i])]
+    with_time = [t for _, t in dated if not DATE_ONLY.fullmatch(t.strip(" ,:"))
+                 and parse_vn_datetime(t) and parse_vn_datetime(t).hour + parse_vn_datetime(t).minute]
+    for text in with_time or [t for _, t in dated]:
+        if parsed := parse_vn_datetime(text):
+            return parsed
+    return None
+
+
+def _split_author(paragraphs: list[str], author: str | None) -> tuple[list[str], str | None]:
+    """Vietnamese papers sign articles with a last short line of names ("Thanh Nga - Thái Bạch")."""
+    if paragraphs:
+        last = paragraphs[-1]
+        if (author and last.casefold() == author.casefold()) or (
+                len(last.split()) <= 8 and AUTHOR_LINE.match(last) and not last.startswith("Theo ")):
+            return paragraphs[:-1], author or last
+    return paragraphs, author
+
+
+def extract_page(body: bytes, url: str, http_charset: str | None = None, min_words: int = MIN_WORDS) -> dict:
+    """Article fields of a page, or ``{"reason": ...}`` saying why it is not an article."""
+    if b"\x00" in body[:2048]:
+        return {"reason": "binary content"}
+    html, encoding = decode_html(body, http_charset)
+    tree = load_html(html)
+    if tree is None:
+        return {"reason": "unparsable HTML"}
+    signals = _signals(tree)
+    title = signals["h1"][0] if len(signals["h1"]) == 1 else None
+    published = find_published(tree, title)
+    doc = trafilatura.bare_extraction(
+        tree, url=url, with_metadata=True, include_comments=False, include_tables=True,
+        include_images=False, deduplicate=False, prune_xpath=PRUNE, as_dict=True)
+    if not doc or not doc.get("text"):
+        return {"reason": "no text"}
+    title = title or clean_line(doc.get("title") or "") or None
+    paragraphs, author = _split_author(clean_paragraphs(doc["text"], title),
+                                       clean_line(doc["author"]) if doc.get("author") else None)
+    lead = signals["lead"]
+    if lead and not any(lead[:60] in p or p[:60] in lead for p in paragraphs[:3]):
+        paragraphs.insert(0, lead)
+    text = "\n".join(paragraphs)
+    if word_count(text) < min_words:
+        return {"reason": "too little text"}
+    if not is_vietnamese(text):
+        return {"reason": "not Vietnamese"}
+    if not (published or signals["og_article"] or signals["ld_article"]):
+        return {"reason": "no article signals"}
+    if published is None and doc.get("date"):
+        published = parse_iso_datetime(doc["date"])
+    return {
+        "id": article_id(text), "title": title, "published": published, "author": author, "text": text,
+        "language": "vi", "word_count": word_count(text), "site_name": doc.get("sitename"),
+        "categories": [c for c in (doc.get("categories") or []) if c],
+        "tags": [t for t in (doc.get("tags") or []) if t], "encoding": encoding,
+        "canonical": (tree.xpath("//link[@rel='canonical']/@href") or [None])[0],
+    }
