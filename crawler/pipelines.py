@@ -1,0 +1,153 @@
+"""Item pipelines: extract -> deduplicate -> write, one job each.
+
+Items leave the spider as raw pages ({source, url, request_url, body,
+charset}). ExtractPipeline turns them into articles in worker processes so
+Scrapy's reactor keeps fetching; DedupPipeline keeps one row per content id;
+ParquetWriterPipeline appends atomic Parquet parts to the corpus.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import time
+from datetime import datetime, timezone
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from scrapy.exceptions import DropItem
+
+from corpus.extract import extract_page
+from corpus.urls import canonical_url, host_of, url_key
+
+logger = logging.getLogger(__name__)
+
+
+def _drop(reason: str) -> DropItem:
+    return DropItem(reason, log_level="DEBUG")
+
+
+class _Component:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.settings = crawler.settings
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def count(self, item: dict, what: str) -> None:
+        self.stats.inc_value(f"provnews/{item['source']}/{what}")
+
+
+class ExtractPipeline(_Component):
+    """Runs corpus.extract.extract_page on a process pool (inline when workers = 0).
+
+    Back-pressure is Scrapy's own: a response counts against
+    SCRAPER_SLOT_MAX_ACTIVE_SIZE until its item leaves the pipelines, so the
+    engine stops scheduling downloads while extraction lags behind.
+    """
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        workers = self.settings.getint("PROVNEWS_EXTRACT_WORKERS")
+        self.workers = (os.cpu_count() or 1) if workers < 0 else workers
+        self.min_words = self.settings.getint("PROVNEWS_MIN_WORDS")
+        self.pool = None
+
+    def open_spider(self):
+        if self.workers:
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("forkserver"))
+
+    def close_spider(self):
+        if self.pool:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    async def process_item(self, item):
+        args = (item.pop("body"), item["url"], item.pop("charset", None), self.min_words)
+        if self.pool is None:
+            result = extract_page(*args)
+        else:
+            try:
+                result = await asyncio.wrap_future(self.pool.submit(extract_page, *args))
+            except BrokenProcessPool:  # a worker died (e.g. out of memory): count, restart, go on
+                self.count(item, "error/extractor_crashed")
+                self.open_spider()
+                raise _drop("extractor crashed")
+        if "reason" in result:
+            self.count(item, "non_article/" + result["reason"].replace(" ", "_"))
+            raise _drop(f"not an article ({result['reason']}): {item['url']}")
+        item.update(result)
+        return item
+
+
+class DedupPipeline(_Component):
+    """One article per content id: first seen wins, later URLs become aliases."""
+
+    def open_spider(self):
+        spider = self.crawler.spider
+        self.ids = spider.known_ids          # shared with the spider: stored before this run
+        self.sources = spider.sources
+        self.max_articles = self.settings.getint("PROVNEWS_MAX_ARTICLES")
+
+    def process_item(self, item):
+        source = self.sources[item["source"]]
+        urls = [canonical_url(item["request_url"]), canonical_url(item["url"])]
+        canonical = item.pop("canonical", None)
+        if canonical and host_of(canonical_url(canonical)) in source.allowed_hosts:
+            urls.insert(0, canonical_url(canonical))
+        urls = list(dict.fromkeys(urls))
+        item["url"], item["urls"] = urls[0], urls
+        if item["id"] in self.ids:
+            self.count(item, "dup_id")
+            item["alias_only"] = True
+            return item
+        if self.max_articles and self.stats.get_value(f"provnews/{item['source']}/accepted", 0) >= self.max_articles:
+            raise _drop("source budget reached")
+        self.ids.add(item["id"])
+        self.count(item, "accepted")
+        return item
+
+
+class ParquetWriterPipeline(_Component):
+    """Buffers rows and appends them to the corpus as atomic Parquet parts."""
+
+    def open_spider(self):
+        spider = self.crawler.spider
+        self.corpus, self.sources = spider.corpus, spider.sources
+        self.known_keys = spider.known_keys
+        self.rows, self.aliases = [], []
+        self.flush_rows = self.settings.getint("PROVNEWS_FLUSH_ROWS")
+        self.flush_seconds = self.settings.getfloat("PROVNEWS_FLUSH_SECONDS")
+        self.last_flush = time.monotonic()
+
+    async def process_item(self, item):
+        now = datetime.now(timezone.utc)
+        if item.pop("alias_only", False):
+            new = [u for u in item["urls"] if url_key(u) not in self.known_keys]
+            self.aliases += [{"id": item["id"], "url": u, "source": item["source"], "seen_at": now} for u in new]
+            self.known_keys.update(url_key(u) for u in new)
+        else:
+            source = self.sources[item["source"]]
+            self.rows.append({
+                **{k: item.get(k) for k in ("id", "url", "urls", "source", "title", "published", "author", "text",
+                                            "language", "word_count", "categories", "tags")},
+                "site_name": source.name, "kind": source.kind, "province": source.province,
+                "province_after_2025": source.province_after_2025, "fetched_at": now,
+            })
+            self.known_keys.update(url_key(u) for u in item["urls"])
+            self.count(item, "stored")
+        if len(self.rows) >= self.flush_rows or time.monotonic() - self.last_flush >= self.flush_seconds:
+            await self.flush()
+        return {k: item[k] for k in ("id", "source", "url")}
+
+    async def flush(self):
+        rows, aliases, self.rows, self.aliases = self.rows, self.aliases, [], []
+        self.last_flush = time.monotonic()
+        await asyncio.to_thread(self.corpus.append_aliases, aliases)
+        await asyncio.to_thread(self.corpus.append, rows)
+
+    async def close_spider(self):
+        await self.flush()

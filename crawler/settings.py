@@ -1,0 +1,51 @@
+"""Scrapy settings for provnews: polite by default, state kept with the corpus.
+
+Everything provnews-specific is prefixed PROVNEWS_; the rest is Scrapy's own
+machinery (robots.txt, AutoThrottle, retries, size limit, depth limit).
+"""
+BOT_NAME = "provnews"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "provnews/0.1 (+https://github.com/provnews/provnews; Vietnamese news corpus research crawler)"
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.25
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 0
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 10
+DEPTH_LIMIT = 6
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.SourceBudget": 50,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.ExtractPipeline": 100,
+    "crawler.pipelines.DedupPipeline": 200,
+    "crawler.pipelines.ParquetWriterPipeline": 300,
+}
+EXTENSIONS = {
+    "crawler.summary.CrawlSummary": 500,
+}
+
+# provnews
+PROVNEWS_CORPUS = "corpus"          # corpus folder (articles/, aliases/, state/)
+PROVNEWS_SOURCES_FILE = None        # registry TOML; None = the one shipped with the package
+PROVNEWS_MAX_ARTICLES = 0           # per source; 0 = no limit
+PROVNEWS_MAX_PAGES = 0              # pages fetched per source; 0 = no limit
+PROVNEWS_MIN_WORDS = 80             # shorter pages are not articles
+PROVNEWS_EXTRACT_WORKERS = -1       # extraction processes; -1 = one per core, 0 = inline
+PROVNEWS_FLUSH_ROWS = 200           # rows per Parquet part while crawling
+PROVNEWS_FLUSH_SECONDS = 60         # ... or at least this often

@@ -1,0 +1,211 @@
+"""The one generic spider: every outlet is a row of the registry.
+
+Discovery per source: robots.txt ``Sitemap:`` lines, ``/sitemap.xml`` and the
+registry's sitemaps (indexes and .xml.gz too), RSS/Atom feeds (registry or
+``<link rel="alternate">``), and homepage -> category -> paginated listings.
+Each URL is classified before it is requested (corpus.pagekind); pages that
+may be articles go to the item pipelines as raw bytes, where extraction
+decides for good. Only the source's own hosts are followed.
+"""
+from __future__ import annotations
+
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.exceptions import (
+    CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError, DownloadTimeoutError,
+    IgnoreRequest, ResponseDataLossError,
+)
+from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+
+from crawler.middlewares import BudgetExhausted
+from corpus.pagekind import classify_url
+from corpus.registry import load_sources, select_sources
+from corpus.store import Corpus
+from corpus.urls import canonical_url, host_of, url_key
+
+FOLLOW = {"home", "category"}
+MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"\x00\x00\x01\x00")
+PAGINATION = ("page=", "/page/", "/trang-", "trang=", "currentpage")
+FAILURES = {
+    DownloadTimeoutError: "timeout", DownloadCancelledError: "too_large", CannotResolveHostError: "dns",
+    DownloadConnectionRefusedError: "connection_refused", ResponseDataLossError: "truncated_response",
+}
+
+
+def failure_reason(failure) -> str:
+    """Short, countable name of why a request failed."""
+    if failure.check(HttpError):
+        return f"http_{failure.value.response.status}"
+    for exc_type, reason in FAILURES.items():
+        if failure.check(exc_type):
+            return reason
+    if failure.check(IgnoreRequest):
+        return "redirect_loop" if "redirect" in str(failure.value) else "ignored"
+    return type(failure.value).__name__.lower()
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+
+    def __init__(self, sources=None, province=None, kind=None, since=None, **kwargs):
+        super().__init__(**kwargs)
+        self.source_keys, self.province, self.kind, self.since = sources, province, kind, since
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        registry = load_sources(settings.get("PROVNEWS_SOURCES_FILE"))
+        spider.sources = {s.key: s for s in select_sources(
+            registry, spider.source_keys, spider.province, spider.kind)}
+        spider.max_pages = settings.getint("PROVNEWS_MAX_PAGES")
+        spider.corpus = Corpus(settings.get("PROVNEWS_CORPUS"))
+        spider.corpus.ensure_writable()
+        spider.known_ids, spider.known_keys = spider.corpus.known()
+        spider.requested_keys: set[str] = set()
+        spider.pages = dict.fromkeys(spider.sources, 0)
+        spider.link_extractor = LinkExtractor(deny_extensions=None, unique=True, strip=True)
+        return spider
+
+    # -- bookkeeping -------------------------------------------------------
+    def count(self, source: str, what: str, n: int = 1) -> None:
+        self.crawler.stats.inc_value(f"provnews/{source}/{what}", n)
+
+    def request(self, url: str, source, role: str, callback, depth: int | None = None, **meta):
+        """A request within the source's budget and hosts, or None."""
+        url = canonical_url(url)
+        if urlsplit(url).scheme not in ("http", "https") or host_of(url) not in source.allowed_hosts:
+            return None
+        if self.max_pages and self.pages[source.key] >= self.max_pages:
+            return None
+        self.pages[source.key] += 1
+        meta = {"source": source.key, "role": role, **meta}
+        if depth is not None:
+            meta["depth"] = depth
+        return scrapy.Request(url, callback=callback, errback=self.failed, meta=meta,
+                              dont_filter=role == "robots")
+
+    def candidate(self, url: str, source, depth: int | None = None, **meta):
+        """Request a page unless it is already stored or already requested under another form."""
+        if any(p.search(url) for p in source.regex("deny")):
+            return None
+        kind = classify_url(canonical_url(url), source)
+        if kind not in FOLLOW and kind != "article":
+            return None
+        key = url_key(url)
+        if kind == "article":
+            if key in self.known_keys:
+                self.count(source.key, "skipped_known")
+                return None
+            if key in self.requested_keys:
+                return None
+            self.requested_keys.add(key)
+        return self.request(url, source, kind, self.parse_page, depth=depth, **meta)
+
+    # -- discovery ---------------------------------------------------------
+    async def start(self):
+        for source in self.sources.values():
+            root = f"{urlsplit(source.homepage).scheme}://{source.host}"
+            yield self.request(root + "/robots.txt", source, "robots", self.parse_robots)
+            for url in source.sitemaps or (root + "/sitemap.xml",):
+                if req := self.request(url, source, "sitemap", self.parse_sitemap):
+                    yield req
+            for url in source.feeds:
+                if req := self.request(url, source, "feed", self.parse_feed):
+                    yield req
+            if req := self.request(source.homepage, source, "home", self.parse_page, depth=0):
+                yield req
+
+    def parse_robots(self, response):
+        source = self.sources[response.meta["source"]]
+        for url in sitemap_urls_from_robots(response.body, base_url=response.url):
+            if url not in source.sitemaps and (req := self.request(url, source, "sitemap", self.parse_sitemap)):
+                yield req
+
+    def parse_sitemap(self, response):
+        source = self.sources[response.meta["source"]]
+        self.count(source.key, "sitemaps_read")
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+        try:
+            sitemap = Sitemap(body)
+        except Exception:  # lxml raises several types on garbage
+            self.count(source.key, "error/bad_sitemap")
+            return
+        for entry in sitemap:
+            loc = entry.get("loc")
+            if not loc:
+                continue
+            if sitemap.type == "sitemapindex":
+                if req := self.request(loc, source, "sitemap", self.parse_sitemap):
+                    yield req
+            elif req := self.candidate(loc, source, depth=1):
+                yield req
+
+    def parse_feed(self, response):
+        source = self.sources[response.meta["source"]]
+        self.count(source.key, "feeds_read")
+        response.selector.remove_namespaces()
+        links = response.xpath("//item/link/text() | //entry/link[not(@rel) or @rel='alternate']/@href").getall()
+        for link in links:
+            if req := self.candidate(urljoin(response.url, link.strip()), source, depth=1):
+                yield req
+
+    def parse_page(self, response):
+        source = self.sources[response.meta["source"]]
+        self.count(source.key, "pages")
+        body = response.body
+        if body.lstrip()[:8].startswith(MAGIC) or b"\x00" in body[:1024]:
+            self.count(source.key, "error/binary_as_html")
+            self.logger.warning("Skipping %s: binary content served as %s", response.url,
+                                response.headers.get("Content-Type", b"?").decode("latin-1"))
+            return
+        if not hasattr(response, "xpath"):
+            self.count(source.key, "error/not_html")
+            return
+        role = response.meta["role"]
+        if role == "article" or classify_url(response.url, source) == "article":
+            yield {"source": source.key, "url": response.url, "request_url": response.meta.get(
+                "redirect_urls", [response.request.url])[0], "body": body,
+                "charset": response.encoding}
+        else:
+            self.count(source.key, "listings_read")
+        if role == "home":
+            for href in response.xpath("//link[@rel='alternate'][contains(@type,'rss') or "
+                                       "contains(@type,'atom')]/@href").getall():
+                if req := self.request(urljoin(response.url, href), source, "feed", self.parse_feed):
+                    yield req
+        yield from self.follow_links(response, source)
+
+    def follow_links(self, response, source):
+        new_articles, pagination = 0, []
+        for link in self.link_extractor.extract_links(response):
+            url = link.url
+            if any(p in url.lower() for p in PAGINATION) and classify_url(url, source) == "category":
+                pagination.append(url)
+                continue
+            req = self.candidate(url, source)
+            if req is not None:
+                new_articles += req.meta["role"] == "article"
+                yield req
+        # A listing page that brought nothing new ends its pagination (calendar traps, old archives).
+        if new_articles or response.meta["role"] == "home" or not self.known_keys:
+            for url in pagination:
+                if req := self.candidate(url, source):
+                    yield req
+
+    def failed(self, failure):
+        request = failure.request
+        if failure.check(BudgetExhausted):
+            return
+        source = request.meta.get("source", "?")
+        reason = failure_reason(failure)
+        if request.meta.get("role") == "robots" or (request.meta.get("role") == "sitemap" and reason == "http_404"):
+            return  # no robots.txt or /sitemap.xml is normal
+        self.count(source, f"error/{reason}")
+        self.logger.warning("Skipping %s: %s", request.url, reason)

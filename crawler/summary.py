@@ -1,0 +1,55 @@
+"""At the end of every crawl, one table: what each source gave and why pages were skipped."""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from scrapy import signals
+
+COLUMNS = ("pages", "stored", "dup_id", "skipped_known", "non_article", "errors")
+
+
+def per_source(stats: dict) -> dict[str, dict]:
+    """provnews/<source>/<what>[/<reason>] stats, grouped by source."""
+    out: dict[str, dict] = defaultdict(lambda: defaultdict(int))
+    for key, value in stats.items():
+        parts = key.split("/", 3)
+        if parts[0] != "provnews" or len(parts) < 3:
+            continue
+        source, what = parts[1], parts[2]
+        if len(parts) == 4:
+            out[source]["errors" if what == "error" else what] += value
+            out[source][f"{what}/{parts[3]}"] = value
+        else:
+            out[source][what] = value
+    return {k: dict(v) for k, v in sorted(out.items())}
+
+
+def format_table(counts: dict[str, dict]) -> str:
+    width = max([len("source")] + [len(k) for k in counts])
+    lines = ["  ".join(["source".ljust(width)] + [c.rjust(13) for c in COLUMNS])]
+    for source, row in counts.items():
+        lines.append("  ".join([source.ljust(width)] + [str(row.get(c, 0)).rjust(13) for c in COLUMNS]))
+        reasons = {k: v for k, v in row.items() if "/" in k}
+        if reasons:
+            lines.append(" " * width + "  reasons: " + ", ".join(f"{k}={v}" for k, v in sorted(reasons.items())))
+    return "\n".join(lines)
+
+
+class CrawlSummary:
+    """Prints the per-source table and leaves it in stats as ``provnews/summary`` (JSON)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def spider_closed(self, spider, reason):
+        counts = per_source(self.crawler.stats.get_stats())
+        for key in getattr(spider, "sources", {}):
+            counts.setdefault(key, {})
+        self.crawler.stats.set_value("provnews/summary", json.dumps(counts, ensure_ascii=False))
+        print(f"\nCrawl finished ({reason}). Per source:\n{format_table(counts)}", flush=True)
