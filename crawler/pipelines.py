@@ -91,6 +91,7 @@ class DedupPipeline(_Component):
         self.ids = spider.known_ids          # shared with the spider: stored before this run
         self.sources = spider.sources
         self.max_articles = self.settings.getint("PROVNEWS_MAX_ARTICLES")
+        self.since = spider.since
 
     def process_item(self, item):
         source = self.sources[item["source"]]
@@ -100,6 +101,9 @@ class DedupPipeline(_Component):
             urls.insert(0, canonical_url(canonical))
         urls = list(dict.fromkeys(urls))
         item["url"], item["urls"] = urls[0], urls
+        if self.since and item["published"] and item["published"] < self.since:
+            self.count(item, "skipped_old")
+            raise _drop(f"published before --since: {item['url']}")
         if item["id"] in self.ids:
             self.count(item, "dup_id")
             item["alias_only"] = True

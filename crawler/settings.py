@@ -37,8 +37,16 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ParquetWriterPipeline": 300,
 }
 EXTENSIONS = {
+    "crawler.corpusrun.RunRecorder": 400,
     "crawler.summary.CrawlSummary": 500,
 }
+ADDONS = {"crawler.corpusrun.CorpusAddon": 0}
+
+# Conditional requests for listings, sitemaps and feeds (article pages are never cached).
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+HTTPCACHE_GZIP = True
 
 # provnews
 PROVNEWS_CORPUS = "corpus"          # corpus folder (articles/, aliases/, state/)
@@ -49,3 +57,6 @@ PROVNEWS_MIN_WORDS = 80             # shorter pages are not articles
 PROVNEWS_EXTRACT_WORKERS = -1       # extraction processes; -1 = one per core, 0 = inline
 PROVNEWS_FLUSH_ROWS = 200           # rows per Parquet part while crawling
 PROVNEWS_FLUSH_SECONDS = 60         # ... or at least this often
+PROVNEWS_SINCE = None               # YYYY-MM-DD: skip articles published before
+PROVNEWS_LOCK_HELD = False          # True when the caller (provnews crawl) already holds the corpus lock
+PROVNEWS_RUN_ID = None              # set by provnews crawl; generated otherwise

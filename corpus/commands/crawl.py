@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 
 from corpus.errors import UsageError
 from corpus.registry import load_sources, select_sources
+from corpus.state import EX_TEMPFAIL, CrawlLock, RunLog
 from corpus.store import Corpus
 
 
@@ -16,6 +18,13 @@ def positive_int(value: str) -> int:
     if number < 0:
         raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
     return number
+
+
+def iso_date(value: str) -> str:
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {value!r}") from None
 
 
 def add_selection_args(parser: argparse.ArgumentParser) -> None:
@@ -31,6 +40,7 @@ def register(sub) -> None:
     p.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
     p.add_argument("--max-articles", type=positive_int, default=0, help="articles stored per source (0 = no limit)")
     p.add_argument("--max-pages", type=positive_int, default=0, help="pages fetched per source (0 = no limit)")
+    p.add_argument("--since", type=iso_date, help="only articles published on or after YYYY-MM-DD")
     p.add_argument("--workers", type=int, default=-1, help="extraction processes (-1 = one per core, 0 = inline)")
     p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override a Scrapy setting (repeatable)")
@@ -46,7 +56,7 @@ def crawl_settings(args):
     settings.setdict({
         "PROVNEWS_CORPUS": args.corpus, "PROVNEWS_SOURCES_FILE": args.sources_file,
         "PROVNEWS_MAX_ARTICLES": args.max_articles, "PROVNEWS_MAX_PAGES": args.max_pages,
-        "PROVNEWS_EXTRACT_WORKERS": args.workers,
+        "PROVNEWS_EXTRACT_WORKERS": args.workers, "PROVNEWS_SINCE": args.since,
     }, priority="cmdline")
     for pair in args.set:
         name, sep, value = pair.partition("=")
@@ -60,13 +70,18 @@ def run(args) -> int:
     chosen = select_sources(load_sources(args.sources_file), args.sources, args.province, args.kind)
     if not chosen:
         raise UsageError("no source matches the selection")
-    Corpus(args.corpus).ensure_writable()
+    corpus = Corpus(args.corpus)
+    corpus.ensure_writable()
+    settings = crawl_settings(args)
+    run_id = RunLog.new_id()
+    settings.setdict({"PROVNEWS_LOCK_HELD": True, "PROVNEWS_RUN_ID": run_id}, priority="cmdline")
 
     from scrapy.crawler import CrawlerProcess
 
-    process = CrawlerProcess(crawl_settings(args), install_root_handler=True)
-    crawler = process.create_crawler("news")
-    process.crawl(crawler, sources=",".join(s.key for s in chosen))
-    process.start()
+    with CrawlLock(corpus.state_dir, run_id):  # an overlapping run exits 75 here, naming this one
+        process = CrawlerProcess(settings, install_root_handler=True)
+        crawler = process.create_crawler("news")
+        process.crawl(crawler, sources=",".join(s.key for s in chosen))
+        process.start()
     reason = crawler.stats.get_value("finish_reason")
-    return 0 if reason == "finished" else 1
+    return 0 if reason == "finished" else EX_TEMPFAIL if reason == "corpus_locked" else 1

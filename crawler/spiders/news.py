@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
+from email.utils import parsedate_to_datetime
+
 import scrapy
 from scrapy.exceptions import (
     CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError, DownloadTimeoutError,
@@ -24,7 +26,9 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from crawler.middlewares import BudgetExhausted
 from corpus.pagekind import classify_url
 from corpus.registry import load_sources, select_sources
+from corpus.state import RunLog
 from corpus.store import Corpus
+from corpus.text import parse_iso_datetime
 from corpus.urls import canonical_url, host_of, url_key
 
 FOLLOW = {"home", "category"}
@@ -51,9 +55,9 @@ def failure_reason(failure) -> str:
 class NewsSpider(scrapy.Spider):
     name = "news"
 
-    def __init__(self, sources=None, province=None, kind=None, since=None, **kwargs):
+    def __init__(self, sources=None, province=None, kind=None, **kwargs):
         super().__init__(**kwargs)
-        self.source_keys, self.province, self.kind, self.since = sources, province, kind, since
+        self.source_keys, self.province, self.kind = sources, province, kind
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -66,6 +70,9 @@ class NewsSpider(scrapy.Spider):
         spider.corpus = Corpus(settings.get("PROVNEWS_CORPUS"))
         spider.corpus.ensure_writable()
         spider.known_ids, spider.known_keys = spider.corpus.known()
+        spider.since = parse_iso_datetime(settings.get("PROVNEWS_SINCE") or "")
+        runs = RunLog(spider.corpus.state_dir)
+        spider.last_complete = {key: runs.last_success(key) for key in spider.sources}
         spider.requested_keys: set[str] = set()
         spider.pages = dict.fromkeys(spider.sources, 0)
         spider.link_extractor = LinkExtractor(deny_extensions=None, unique=True, strip=True)
@@ -83,10 +90,13 @@ class NewsSpider(scrapy.Spider):
         if self.max_pages and self.pages[source.key] >= self.max_pages:
             return None
         self.pages[source.key] += 1
-        meta = {"source": source.key, "role": role, **meta}
+        meta = {"source": source.key, "role": role, "dont_cache": role == "article", **meta}
         if depth is not None:
             meta["depth"] = depth
-        return scrapy.Request(url, callback=callback, errback=self.failed, meta=meta,
+        # Non-article pages come from the HTTP cache after a conditional request (max-age=0:
+        # always revalidate, since a homepage's Last-Modified says nothing about tomorrow).
+        headers = {} if role == "article" else {"Cache-Control": "max-age=0"}
+        return scrapy.Request(url, callback=callback, errback=self.failed, meta=meta, headers=headers,
                               dont_filter=role == "robots")
 
     def candidate(self, url: str, source, depth: int | None = None, **meta):
@@ -138,12 +148,17 @@ class NewsSpider(scrapy.Spider):
             self.count(source.key, "error/bad_sitemap")
             return
         for entry in sitemap:
-            loc = entry.get("loc")
+            loc, lastmod = entry.get("loc"), parse_iso_datetime(entry.get("lastmod") or "")
             if not loc:
                 continue
             if sitemap.type == "sitemapindex":
-                if req := self.request(loc, source, "sitemap", self.parse_sitemap):
+                last_run = self.last_complete[source.key]
+                if lastmod and last_run and lastmod < last_run:
+                    self.count(source.key, "sitemaps_unchanged")
+                elif req := self.request(loc, source, "sitemap", self.parse_sitemap):
                     yield req
+            elif self.since and lastmod and lastmod < self.since:
+                continue  # modified before --since, so published before it too
             elif req := self.candidate(loc, source, depth=1):
                 yield req
 
@@ -151,10 +166,22 @@ class NewsSpider(scrapy.Spider):
         source = self.sources[response.meta["source"]]
         self.count(source.key, "feeds_read")
         response.selector.remove_namespaces()
-        links = response.xpath("//item/link/text() | //entry/link[not(@rel) or @rel='alternate']/@href").getall()
-        for link in links:
-            if req := self.candidate(urljoin(response.url, link.strip()), source, depth=1):
+        for entry in response.xpath("//item | //entry"):
+            link = entry.xpath("link/text() | link[not(@rel) or @rel='alternate']/@href").get("").strip()
+            if not link or self.too_old(entry.xpath("pubDate/text() | published/text() | updated/text()").get()):
+                continue
+            if req := self.candidate(urljoin(response.url, link), source, depth=1):
                 yield req
+
+    def too_old(self, date_text: str | None) -> bool:
+        """True when a feed entry's date is before --since."""
+        if not (self.since and date_text):
+            return False
+        try:
+            when = parsedate_to_datetime(date_text.strip())
+        except (TypeError, ValueError):
+            when = parse_iso_datetime(date_text)
+        return bool(when and when.tzinfo and when < self.since)
 
     def parse_page(self, response):
         source = self.sources[response.meta["source"]]
