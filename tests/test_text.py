@@ -1,0 +1,82 @@
+"""Vietnamese text handling: dates, encodings, NFC, boilerplate, ids."""
+import hashlib
+import unicodedata
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from corpus.text import article_id, clean_paragraphs, decode_html, is_vietnamese, parse_vn_datetime
+
+VN = timezone(timedelta(hours=7))
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("28/11/2023 - 14:31", datetime(2023, 11, 28, 14, 31, tzinfo=VN)),
+    ("Cập nhật ngày: 21/03/2023 18:53:24", datetime(2023, 3, 21, 18, 53, 24, tzinfo=VN)),
+    ("Chính trị - Ngày đăng : 16:58, 25/09/2021", datetime(2021, 9, 25, 16, 58, tzinfo=VN)),
+    ("Thứ Ba, 10/05/2019 14:18", datetime(2019, 5, 10, 14, 18, tzinfo=VN)),
+    ("Chủ Nhật, 18/01/2026, 21:21 (GMT+7)", datetime(2026, 1, 18, 21, 21, tzinfo=VN)),
+])
+def test_vietnamese_date_lines(line, expected):
+    parsed = parse_vn_datetime(line)
+    assert parsed == expected
+    assert parsed.utcoffset() == timedelta(hours=7)
+
+
+def test_day_comes_before_month():
+    assert parse_vn_datetime("05/10/2019 08:00").month == 10
+
+
+def cp1258(text: str) -> bytes:
+    """Encode like a Vietnamese Windows page: base letters precomposed, tone marks combining."""
+    out = bytearray()
+    for char in unicodedata.normalize("NFC", text):
+        try:
+            out += char.encode("cp1258")
+        except UnicodeEncodeError:
+            base, *marks = unicodedata.normalize("NFD", char)
+            tones = [m for m in marks if m in "\u0300\u0301\u0303\u0309\u0323"]
+            rest = unicodedata.normalize("NFC", base + "".join(m for m in marks if m not in tones))
+            out += (rest + "".join(tones)).encode("cp1258")
+    return bytes(out)
+
+
+def test_windows_1258_page_decodes_and_composes_to_nfc():
+    title = "Tỉnh ủy Đồng Tháp tổng kết công tác xây dựng Đảng"
+    body = b'<meta http-equiv="Content-Type" content="text/html; charset=windows-1258">' + cp1258(title)
+    text, encoding = decode_html(body, http_charset=None)
+    assert encoding == "cp1258"
+    assert unicodedata.normalize("NFC", text).endswith(title)
+    assert clean_paragraphs(text.split(">", 1)[1]) == [title]
+
+
+def test_lying_http_charset_loses_to_valid_utf8():
+    body = "<meta charset='utf-8'><p>Bí thư Tỉnh ủy phát biểu</p>".encode()
+    text, encoding = decode_html(body, http_charset="iso-8859-1")
+    assert encoding == "utf-8" and "Bí thư Tỉnh ủy" in text
+
+
+def test_nfd_text_is_composed():
+    nfd = unicodedata.normalize("NFD", "Nghị quyết Đại hội XIII của Đảng")
+    assert clean_paragraphs(nfd) == ["Nghị quyết Đại hội XIII của Đảng"]
+
+
+def test_boilerplate_lines_removed_and_article_lines_kept():
+    text = "\n".join([
+        "Tiếng Việt | English", "28/11/2023 - 14:31", "Năm 2024: Tỉnh ủy đề ra 18 chỉ tiêu",
+        "Ngày 10/5, Tỉnh ủy Long An tổ chức Hội nghị trực tuyến.", "Chia sẻ bài viết", "< Trở về trang trước",
+        "Gửi bình luận của bạn", "Tin liên quan", "Từ khóa: Tỉnh ủy, Long An", "Theo TTXVN",
+    ])
+    assert clean_paragraphs(text, title="Năm 2024: Tỉnh ủy đề ra 18 chỉ tiêu") == [
+        "Ngày 10/5, Tỉnh ủy Long An tổ chức Hội nghị trực tuyến.", "Theo TTXVN"]
+
+
+def test_article_id_is_sha256_prefix():
+    text = "Đoạn một.\nĐoạn hai."
+    assert article_id(text) == hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    assert len(article_id(text)) == 16 and article_id(text) == article_id(text).lower()
+
+
+def test_language_check():
+    assert is_vietnamese("Thường trực Ban Bí thư làm việc tại tỉnh Vĩnh Phúc về công tác xây dựng Đảng")
+    assert not is_vietnamese("The provincial Party Committee held its meeting on Tuesday in the capital")
