@@ -190,6 +190,8 @@ def check_registry(path: str | Path | None = None) -> list[str]:
         data = tomllib.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         return [f"{path}: no such registry file"]
+    except OSError as exc:
+        return [f"{path}: cannot read the registry file: {exc.strerror}"]
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         return [f"{path}: not valid TOML: {exc}"]
     tables = data.get("source")

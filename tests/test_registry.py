@@ -167,6 +167,7 @@ def test_cli_check(tmp_path, capsys):
 @pytest.mark.parametrize("argv, message", [
     (["sources", "--province", "Atlantis"], "provnews: error: --province: unknown province 'Atlantis'\n"),
     (["sources", "--sources-file", "/nonexistent.toml"], "provnews: error: /nonexistent.toml: no such registry file\n"),
+    (["sources", "--sources-file", "/"], "provnews: error: /: cannot read the registry file: Is a directory\n"),
     (["sources", "--check", "--json"], "provnews: error: provnews sources: argument --json: not allowed with"),
     (["sources", "--check", "--kind", "party"], "provnews: error: --check validates a whole registry file"),
 ])
