@@ -1,37 +1,120 @@
 """What kind of page a URL points to, before fetching it.
 
-Kinds: article, category, tag, search, home, video, other. The registry's
-``article_pattern`` decides first; generic rules for Vietnamese news CMSs after.
+Kinds: article, category, tag, search, home, video, other. A source's ``deny``
+patterns rule a URL out and its ``article_pattern`` rules it in; the generic
+rules below then read the URL shapes Vietnamese news CMSs use (measured on
+../shared/sources/observed_urls.tsv by tests/test_pagekind.py). The URL is a
+first guess: page-level signals still decide when it can't.
 """
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from corpus.registry import Source
 
-ARTICLE_ID = re.compile(r"[-_/.]a?\d{4,}(?:\.html?|\.aspx|\.htm)?/?$", re.I)
-TAG = re.compile(r"/(?:tag|tags|tu-khoa|chu-de)/", re.I)
-SEARCH = re.compile(r"/(?:search|tim-kiem)\b|[?&](?:q|keyword|s)=", re.I)
-VIDEO = re.compile(r"/(?:video|videos|multimedia|clip)s?/", re.I)
+# Path segments that name the page kind whatever follows them.
+SEARCH_SEGMENTS = {"tim-kiem", "timkiem", "search", "tra-cuu"}
+TAG_SEGMENTS = {"tag", "tags", "tu-khoa", "tukhoa", "chu-de", "topic", "topics"}
+VIDEO_SEGMENTS = {"video", "videos", "xem-video", "clip", "clips", "tv", "podcast", "podcasts"}
+OTHER_SEGMENTS = {"print", "in-bai", "gioi-thieu", "gioithieu", "lien-he", "lienhe", "contact", "about",
+                  "dang-nhap", "login", "rss"}
+LISTING_SEGMENTS = {"chuyen-muc", "chuyenmuc", "danh-muc", "category", "categories", "cat", "channel", "trang",
+                    "page", "list", "danh-sach"}
+HOME_STEMS = {"", "index", "default", "home", "trang-chu"}
+
+SEARCH_PARAMS = {"q", "s", "keyword", "keywords", "tukhoa", "search", "searchtext", "query"}
+PAGE_PARAMS = {"page", "pageindex", "currentpage", "pg", "trang", "paged"}
+ID_PARAMS = {"itemid", "newsid", "news_id", "articleid", "article_id", "postid", "post_id", "bvid", "mabb", "tinid"}
+
+EXTENSION = re.compile(r"\.(?:html?|aspx?|php|bbg|bcb|cms|jsp)$", re.I)
+PAGE_STEM = re.compile(r"^(?:page|trang|p)-?\d+$")
+ARCHIVE_STEM = re.compile(r"^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{4})$")  # a day's archive
+VIDEO_SEGMENT = re.compile(r"(?:^|-)videos?(?:-|$)")
+TAG_STEM = re.compile(r"-p?tag\d*$")
+MONTH = re.compile(r"^(?:19|20)\d\d(?:0[1-9]|1[0-2])$")
+# Last word of a slug that is an article id: 123456, a123456, post123456, postid1234, d4893, c2692,
+# or a 7-digit hex hash (0ef5d8d, 367cc0d).
+SLUG_ID = re.compile(r"^(?:(?:post|postid|a|d|c|n|p)?\d{3,}|(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7})$")
+# Path shapes that name an article view in common CMSs (ASP.NET, Liferay, NukeViet, SharePoint).
+DETAIL_PATH = re.compile(r"/(?:bai-viet|chi-tiet|chitiet|newsdetails?|view-article|tin-bai|article)/[^/]+"
+                         r"|/asset_publisher/[^/]+/content/[^/]+", re.I)
+# WordPress-style /2023/05/(12/)<slug>: a dated slug is a post.
+DATED_PATH = re.compile(r"/(?:19|20)\d\d/(?:0?[1-9]|1[0-2])/(?:\d{1,2}/)?[^/]+-[^/]+")
+MIN_SLUG_WORDS = 5  # headline slugs are long; category slugs ('kinh-te', 'thoi-su-chinh-tri') are short
 
 
 def classify_url(url: str, source: Source | None = None) -> str:
-    parts = urlsplit(url)
-    target = parts.path + ("?" + parts.query if parts.query else "")
+    """The page kind of ``url``; with ``source``, its deny and article_pattern decide first."""
     if source is not None:
         if any(p.search(url) for p in source.regex("deny")):
-            return "other"
+            kind = _generic_kind(url)
+            return "other" if kind == "article" else kind
         if any(p.search(url) for p in source.regex("article_pattern")):
             return "article"
-    if parts.path in ("", "/") and not parts.query:
-        return "home"
-    if TAG.search(target):
-        return "tag"
-    if SEARCH.search(target):
-        return "search"
-    if VIDEO.search(target):
-        return "video"
-    if ARTICLE_ID.search(parts.path):
+    return _generic_kind(url)
+
+
+def _generic_kind(url: str) -> str:
+    """The kind by URL shape alone, the most telling rules first."""
+    parts = urlsplit(url)
+    path = unquote(parts.path)
+    segments = [s for s in path.lower().split("/") if s]
+    stems = [EXTENSION.sub("", s) for s in segments]
+    params = {k.lower(): v for k, v in parse_qsl(parts.query, keep_blank_values=True)}
+
+    if not segments or (len(stems) == 1 and stems[0] in HOME_STEMS):
+        if not params:
+            return "home"
+        if set(params) == {"p"} and params["p"].isdigit() and not segments:
+            return "article"  # WordPress ?p=<post id>
+        return "other" if segments else "category"  # Default.aspx?PageId=..., /?page=2
+    kind = _marked_kind(stems, params)
+    if kind:
+        return kind
+    if any(params.get(k, "").isdigit() for k in ID_PARAMS) or DETAIL_PATH.search(path) or DATED_PATH.search(path):
         return "article"
+    if _is_paged(stems, params):
+        return "category"
+    if _has_article_slug(stems):
+        return "article"
+    if any(s in LISTING_SEGMENTS for s in stems):
+        return "category"
+    if stems[-1].isdigit() and len(stems[-1]) >= 4:
+        return "article"  # /<category>/<slug>/<id>.htm, /<cat>/<year>/<n>/<id>
     return "category"
+
+
+def _marked_kind(stems: list[str], params: dict[str, str]) -> str | None:
+    """search/tag/video/other when a path segment or parameter says so."""
+    if any(s in SEARCH_SEGMENTS for s in stems) or stems[0] == "s" or SEARCH_PARAMS & params.keys():
+        return "search"
+    if any(s in TAG_SEGMENTS for s in stems) or TAG_STEM.search(stems[-1]) or "tag" in params:
+        return "tag"
+    if (any(s in VIDEO_SEGMENTS or VIDEO_SEGMENT.search(s) for s in stems[:-1]) or stems[-1] in VIDEO_SEGMENTS
+            or "videoplayer" in params.get("p_p_id", "").lower()):
+        return "video"
+    if any(s in OTHER_SEGMENTS for s in stems):
+        return "other"
+    return None
+
+
+def _is_paged(stems: list[str], params: dict[str, str]) -> bool:
+    """A listing page: /page/3, /trang-2.html, ?page=4, ?p=4 below the root, Liferay lists, day archives."""
+    if any(PAGE_STEM.match(s) for s in stems) or "currentpage" in stems or ARCHIVE_STEM.match(stems[-1]):
+        return True
+    if any(a in ("page", "trang", "p") and b.isdigit() for a, b in zip(stems, stems[1:])):
+        return True
+    return (bool(PAGE_PARAMS & params.keys()) or "p" in params or "p_p_id" in params
+            or any(k.endswith("_cur") for k in params))
+
+
+def _has_article_slug(stems: list[str]) -> bool:
+    """A headline slug: many words, words ending in an id, or a slug after a date or a numeric id."""
+    words = [w for w in stems[-1].split("-") if w]
+    if len(words) >= MIN_SLUG_WORDS:
+        return True
+    if len(words) >= 3 and (SLUG_ID.match(words[-1]) or (words[0].isdigit() and len(words[0]) >= 4)):
+        return True
+    return any((MONTH.match(before) or (before.isdigit() and len(before) >= 4)) and "-" in slug
+               for before, slug in zip(stems, stems[1:]))

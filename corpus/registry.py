@@ -7,18 +7,26 @@ but can be discovered (sitemaps from robots.txt, feeds from <link> tags).
 from __future__ import annotations
 
 import csv
+import difflib
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from corpus.errors import UsageError
+from corpus.urls import HOST_PREFIX
 
 KINDS = ("newspaper", "portal", "party", "radio_tv", "other")
 REQUIRED = ("key", "name", "province", "homepage")
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+# A DNS name (labels of letters, digits, '-') or an IPv4 address, with an optional port.
+HOST_RE = re.compile(r"^(?:(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}|\d{1,3}(?:\.\d{1,3}){3})(?::\d{1,5})?$")
+STRING_FIELDS = ("key", "name", "province", "homepage", "kind", "province_after_2025", "article_pattern",
+                 "evidence_url", "note", "language")
+LIST_FIELDS = ("sitemaps", "feeds", "allow", "deny", "hosts")
 
 
 class RegistryError(UsageError):
@@ -33,6 +41,31 @@ def _provinces() -> dict[str, str]:
 
 
 PROVINCES = _provinces()
+
+
+def _fold(name: str) -> str:
+    """Case- and accent-free form of a name, so 'tay ninh' finds 'Tây Ninh'."""
+    decomposed = unicodedata.normalize("NFD", name.strip().replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").casefold()
+
+
+_PROVINCE_NAMES = {_fold(n): n for n in (*PROVINCES, *PROVINCES.values())}
+
+
+def province_name(name: str) -> str:
+    """The registry spelling of a pre- or post-2025 province name typed any way; RegistryError if unknown."""
+    try:
+        return _PROVINCE_NAMES[_fold(name)]
+    except KeyError:
+        close = difflib.get_close_matches(_fold(name), _PROVINCE_NAMES, n=1)
+        hint = f" (did you mean {_PROVINCE_NAMES[close[0]]!r}?)" if close else ""
+        raise RegistryError(f"--province: unknown province {name!r}{hint}") from None
+
+
+def site_host(host_or_url: str) -> str:
+    """A host without port and without the www./m./amp. prefixes that serve the same site."""
+    host = urlsplit(host_or_url).hostname if "/" in host_or_url else host_or_url.split(":")[0]
+    return HOST_PREFIX.sub("", (host or "").lower())
 
 
 @dataclass(frozen=True)
@@ -58,6 +91,11 @@ class Source:
     @property
     def host(self) -> str:
         return urlsplit(self.homepage).netloc.lower()
+
+    @property
+    def site_hosts(self) -> tuple[str, ...]:
+        """The hosts that belong to this outlet, folded (see ``site_host``): homepage's first."""
+        return tuple(dict.fromkeys(site_host(h) for h in (self.host, *self.hosts)))
 
     @property
     def allowed_hosts(self) -> frozenset[str]:
@@ -94,39 +132,55 @@ def _problems(index: int, raw: dict) -> list[str]:
             out.append(f"{label}: field '{name}' is missing or empty")
     for name in sorted(set(raw) - known):
         out.append(f"{label}: field '{name}' is unknown")
+    for name in STRING_FIELDS:
+        if name in raw and not isinstance(raw[name], str):
+            out.append(f"{label}: field '{name}' must be a string")
+    if "verified" in raw and not isinstance(raw["verified"], bool):
+        out.append(f"{label}: field 'verified' must be true or false")
     if isinstance(raw.get("key"), str) and not KEY_RE.match(raw["key"]):
         out.append(f"{label}: field 'key' must be lowercase letters, digits, '.', '_' or '-'")
-    for name in ("homepage", *(["evidence_url"] if raw.get("evidence_url") else [])):
-        url = raw.get(name)
-        if isinstance(url, str) and url:
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                out.append(f"{label}: field '{name}' is not an http(s) URL: {url!r}")
-    for name in ("sitemaps", "feeds", "allow", "deny", "hosts"):
-        value = raw.get(name, [])
+    lists = {name: raw.get(name, []) for name in LIST_FIELDS}
+    for name, value in lists.items():
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             out.append(f"{label}: field '{name}' must be a list of strings")
-    for name in ("article_pattern", "allow", "deny"):
-        value = raw.get(name, [])
-        for pattern in [value] if isinstance(value, str) else value if isinstance(value, list) else []:
+            lists[name] = []
+    urls = [(name, raw.get(name)) for name in ("homepage", "evidence_url") if raw.get(name)]
+    urls += [(name, url) for name in ("sitemaps", "feeds") for url in lists[name]]
+    for name, url in urls:
+        if isinstance(url, str):
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname or not HOST_RE.match(parts.netloc.lower()):
+                out.append(f"{label}: field '{name}' is not an http(s) URL: {url!r}")
+    pattern = raw.get("article_pattern", "")
+    for name, patterns in (("article_pattern", [pattern] if isinstance(pattern, str) else []),
+                           ("allow", lists["allow"]), ("deny", lists["deny"])):
+        for p in patterns:
             try:
-                re.compile(pattern)
-            except (re.error, TypeError) as exc:
-                out.append(f"{label}: field '{name}' has a bad regex {pattern!r}: {exc}")
-    if raw.get("kind", "newspaper") not in KINDS:
+                re.compile(p)
+            except re.error as exc:
+                out.append(f"{label}: field '{name}' has a bad regex {p!r}: {exc}")
+    for host in lists["hosts"]:
+        if not HOST_RE.match(host.lower()):
+            out.append(f"{label}: field 'hosts' has a bad host {host!r} (a host name such as 'm.example.vn')")
+    kind = raw.get("kind", "newspaper")
+    if isinstance(kind, str) and kind not in KINDS:
         out.append(f"{label}: field 'kind' must be one of {', '.join(KINDS)}")
-    province = raw.get("province")
+    province, after = raw.get("province"), raw.get("province_after_2025")
     if isinstance(province, str) and province and province not in PROVINCES:
         out.append(f"{label}: field 'province' is not a known pre-2025 province: {province!r}")
-    after = raw.get("province_after_2025")
-    if after and after not in set(PROVINCES.values()):
+    if isinstance(after, str) and after and after not in set(PROVINCES.values()):
         out.append(f"{label}: field 'province_after_2025' is not a known province: {after!r}")
-    elif after and province in PROVINCES and PROVINCES[province] != after:
+    elif after and isinstance(province, str) and province in PROVINCES and PROVINCES[province] != after:
         out.append(f"{label}: field 'province_after_2025' should be {PROVINCES[province]!r}")
-    for host in raw.get("hosts", []) if isinstance(raw.get("hosts"), list) else []:
-        if not isinstance(host, str) or not urlsplit("//" + host).hostname:
-            out.append(f"{label}: field 'hosts' has a bad host {host!r}")
     return out
+
+
+def _claims(raw: dict) -> list[tuple[str, str]]:
+    """(folded host, path prefix) pairs a source claims: a URL there belongs to it."""
+    homepage = urlsplit(raw.get("homepage") or "")
+    hosts = raw.get("hosts") if isinstance(raw.get("hosts"), list) else []
+    claims = [(site_host(homepage.netloc), homepage.path or "/")]
+    return claims + [(site_host(h), "/") for h in hosts if isinstance(h, str)]
 
 
 def check_registry(path: str | Path | None = None) -> list[str]:
@@ -136,18 +190,27 @@ def check_registry(path: str | Path | None = None) -> list[str]:
         data = tomllib.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         return [f"{path}: no such registry file"]
+    except OSError as exc:
+        return [f"{path}: cannot read the registry file: {exc.strerror}"]
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         return [f"{path}: not valid TOML: {exc}"]
     tables = data.get("source")
     if not isinstance(tables, list) or not tables:
         return [f"{path}: no [[source]] tables"]
-    problems, seen = [], set()
+    problems, seen, owners = [], set(), {}
     for i, raw in enumerate(tables):
+        if not isinstance(raw, dict):
+            problems.append(f"{path.name}: source #{i + 1}: not a table")
+            continue
         problems += [f"{path.name}: {p}" for p in _problems(i, raw)]
         key = raw.get("key")
         if key in seen:
             problems.append(f"{path.name}: source {key!r}: field 'key' is a duplicate")
         seen.add(key)
+        for claim in _claims(raw):
+            if claim[0] and owners.setdefault(claim, key) != key:
+                problems.append(f"{path.name}: source {key!r}: host {claim[0]!r} already belongs to source "
+                                f"{owners[claim]!r}")
     return problems
 
 
@@ -167,6 +230,28 @@ def load_sources(path: str | Path | None = None) -> list[Source]:
     return sources
 
 
+def host_index(sources: list[Source]) -> dict[str, list[tuple[str, Source]]]:
+    """Folded host -> [(path prefix, source)], longest prefix first: the input of ``source_for_url``."""
+    index: dict[str, list[tuple[str, Source]]] = {}
+    for source in sources:
+        for host, prefix in _claims({"homepage": source.homepage, "hosts": list(source.hosts)}):
+            index.setdefault(host, []).append((prefix, source))
+    for entries in index.values():
+        entries.sort(key=lambda e: -len(e[0]))
+    return index
+
+
+def source_for_url(url: str, index: dict[str, list[tuple[str, Source]]]) -> Source | None:
+    """The source a URL belongs to: its host or the nearest parent domain a source claims."""
+    parts = urlsplit(url)
+    labels = site_host(parts.netloc).split(".")
+    for i in range(len(labels) - 1):
+        for prefix, source in index.get(".".join(labels[i:]), ()):
+            if (parts.path or "/").startswith(prefix):
+                return source
+    return None
+
+
 def _split(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]
 
@@ -183,10 +268,7 @@ def select_sources(sources: list[Source], keys: str | None = None, province: str
                 raise RegistryError(f"--sources: unknown source key {key!r}")
         chosen = [s for s in chosen if s.key in wanted]
     if province:
-        names = _split(province)
-        for name in names:
-            if name not in PROVINCES and name not in PROVINCES.values():
-                raise RegistryError(f"--province: unknown province {name!r}")
+        names = {province_name(name) for name in _split(province)}
         chosen = [s for s in chosen if s.province in names or s.province_after_2025 in names]
     if kind:
         kinds = _split(kind)
