@@ -101,7 +101,8 @@ class NewsSpider(scrapy.Spider):
 
     def candidate(self, url: str, source, depth: int | None = None, **meta):
         """Request a page unless it is already stored or already requested under another form."""
-        if any(p.search(url) for p in source.regex("deny")):
+        allow = source.regex("allow")
+        if any(p.search(url) for p in source.regex("deny")) or (allow and not any(p.search(url) for p in allow)):
             return None
         kind = classify_url(canonical_url(url), source)
         if kind not in FOLLOW and kind != "article":
