@@ -118,8 +118,13 @@ class Source:
                 for f in fields(self) if not f.name.startswith("_")}
 
 
-def default_registry_path() -> Path:
-    return Path(str(resources.files("corpus.data").joinpath("sources.toml")))
+def default_registry_path():
+    """The shipped registry, as a Traversable: a real file, or a member of a zipped egg (scrapyd)."""
+    return resources.files("corpus.data").joinpath("sources.toml")
+
+
+def _registry_path(path):
+    return Path(path) if isinstance(path, (str, Path)) and path else default_registry_path()
 
 
 def _problems(index: int, raw: dict) -> list[str]:
@@ -185,7 +190,7 @@ def _claims(raw: dict) -> list[tuple[str, str]]:
 
 def check_registry(path: str | Path | None = None) -> list[str]:
     """All problems of a registry file (empty when it is valid)."""
-    path = Path(path) if path else default_registry_path()
+    path = _registry_path(path)
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except FileNotFoundError:
@@ -216,7 +221,7 @@ def check_registry(path: str | Path | None = None) -> list[str]:
 
 def load_sources(path: str | Path | None = None) -> list[Source]:
     """Load and validate a registry; raise RegistryError with the first problem."""
-    path = Path(path) if path else default_registry_path()
+    path = _registry_path(path)
     problems = check_registry(path)
     if problems:
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""

@@ -94,8 +94,6 @@ def test_scheduled_crawl_writes_the_corpus(scrapyd, deployed, site, articles, tm
         assert row["published"].strftime("%d/%m/%Y - %H:%M") == article.date_line
 
 
-@pytest.mark.xfail(strict=True, reason="corpus.registry.default_registry_path() turns the zipped egg's "
-                   "sources.toml into a filesystem Path (NotADirectoryError); fixed by reading it via importlib.resources")
 def test_scheduled_job_reads_the_registry_shipped_in_the_egg(scrapyd, deployed, tmp_path):
     # No PROVNEWS_SOURCES_FILE: the job loads the registry inside the egg; an unknown key then
     # stops it before any request, so no outside host is contacted.
