@@ -31,7 +31,8 @@ META_DATE = (
 # The lead (sapo) often sits outside the body container, where the extractor drops it.
 LEAD = ("//*[contains(concat(' ', normalize-space(@class), ' '), ' sapo ') or contains(@class, 'sapo')"
         " or contains(@class, 'lead') or contains(@class, 'chapeau') or contains(@class, 'summary')"
-        " or contains(@class, 'description') or contains(@class, 'excerpt')]")
+        " or contains(@class, 'description') or contains(@class, 'excerpt') or contains(@class, 'intro')"
+        " or contains(translate(@class, 'TM', 'tm'), 'tomtat') or contains(@class, 'mota')]")
 ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "blogposting", "analysisnewsarticle"}
 AUTHOR_LINE = re.compile(r"^(?:[A-ZĐÀ-Ỹ][\wà-ỹ]*\.?\s?)(?:(?:\s|\s?[-–,]\s?)[A-ZĐÀ-Ỹ][\wà-ỹ]*\.?){0,7}$")
 
@@ -50,6 +51,27 @@ def _json_ld(tree) -> list[dict]:
                 out.append(item)
                 stack.extend(v for v in item.get("@graph", []) if isinstance(v, dict))
     return out
+
+
+def _unwrap_layout_tables(tree) -> None:
+    """Old portals (DNN, ASP.NET) lay articles out in tables; the extractor would print them as
+    table rows. A table holding paragraphs or headings is layout, not data: make it divs."""
+    for table in tree.xpath("//table[.//p or .//h1 or .//h2 or .//h3]"):
+        for element in table.iter("table", "tbody", "thead", "tfoot", "tr", "td", "th"):
+            element.tag = "div"
+
+
+def _title(tree, h1: list[str]) -> str | None:
+    """The headline: the page's one <h1>, else og:title, else the <title> heading it matches."""
+    if len(h1) == 1:
+        return h1[0]
+    page_title = clean_line(" ".join(tree.xpath("//title//text()")))
+    for heading in tree.xpath("//h2 | //h3"):
+        text = clean_line(" ".join(heading.itertext()))
+        if len(text.split()) >= 4 and page_title.startswith(text):
+            return text
+    og = clean_line(" ".join(tree.xpath("//meta[@property='og:title']/@content")))
+    return og or None
 
 
 def _signals(tree) -> dict:
@@ -108,12 +130,13 @@ def parse_page(body: bytes, url: str, http_charset: str | None = None) -> dict:
     if tree is None:
         return {"reason": "unparsable HTML"}
     signals = _signals(tree)
-    title = signals["h1"][0] if len(signals["h1"]) == 1 else None
+    title = _title(tree, signals["h1"])
+    _unwrap_layout_tables(tree)
     published = find_published(tree, title)
     canonical = (tree.xpath("//link[@rel='canonical']/@href") or [None])[0]
     doc = trafilatura.bare_extraction(
         tree, url=url, with_metadata=True, include_comments=False, include_tables=True,
-        include_images=False, deduplicate=False, prune_xpath=PRUNE, as_dict=True)
+        include_images=False, deduplicate=False, prune_xpath=PRUNE, as_dict=True, favor_precision=True)
     if not doc or not doc.get("text"):
         return {"reason": "no text"}
     title = title or clean_line(doc.get("title") or "") or None

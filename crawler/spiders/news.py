@@ -48,7 +48,8 @@ def failure_reason(failure) -> str:
         if failure.check(exc_type):
             return reason
     if failure.check(IgnoreRequest):
-        return "redirect_loop" if "redirect" in str(failure.value) else "ignored"
+        text = str(failure.value)
+        return "robots_disallowed" if "robots.txt" in text else "redirect_loop" if "redirect" in text else "ignored"
     return type(failure.value).__name__.lower()
 
 
@@ -109,12 +110,12 @@ class NewsSpider(scrapy.Spider):
             return None
         key = url_key(url)
         if kind == "article":
-            if key in self.known_keys:
-                self.count(source.key, "skipped_known")
-                return None
             if key in self.requested_keys:
                 return None
             self.requested_keys.add(key)
+            if key in self.known_keys:
+                self.count(source.key, "skipped_known")
+                return None
         return self.request(url, source, kind, self.parse_page, depth=depth, **meta)
 
     # -- discovery ---------------------------------------------------------
@@ -235,5 +236,8 @@ class NewsSpider(scrapy.Spider):
         reason = failure_reason(failure)
         if request.meta.get("role") == "robots" or (request.meta.get("role") == "sitemap" and reason == "http_404"):
             return  # no robots.txt or /sitemap.xml is normal
+        if reason == "robots_disallowed":  # obeyed, not an error
+            self.count(source, reason)
+            return
         self.count(source, f"error/{reason}")
         self.logger.warning("Skipping %s: %s", request.url, reason)

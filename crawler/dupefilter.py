@@ -1,0 +1,20 @@
+"""Scrapy's duplicate filter, plus one count it cannot make: redirect loops.
+
+A redirect that leads back to a URL already requested is dropped by the
+filter (so loops end); this subclass counts it as the source's
+``error/redirect_loop`` instead of dropping it silently.
+"""
+from __future__ import annotations
+
+from scrapy.dupefilters import RFPDupeFilter
+
+from corpus.urls import canonical_url
+
+
+class CountingDupeFilter(RFPDupeFilter):
+    def log(self, request, spider) -> None:
+        previous = {canonical_url(u) for u in request.meta.get("redirect_urls", [])}
+        if canonical_url(request.url) in previous and (source := request.meta.get("source")):
+            spider.crawler.stats.inc_value(f"provnews/{source}/error/redirect_loop")
+            spider.logger.warning("Skipping %s: redirect_loop", request.meta["redirect_urls"][0])
+        super().log(request, spider)
