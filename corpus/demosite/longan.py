@@ -55,7 +55,7 @@ class LongAn(Site):
     def specials(self, articles: list[Article], syndicate: Article | None) -> list[Article]:
         original = articles[3]
         revised = self.writer.revise(original, 0)
-        return [replace(self._place(revised, self._new_id()), revision_of=original.url)]
+        return [replace(self.place(revised, self.new_id()), revision_of=original.url)]
 
     def robots(self) -> str:
         return "User-agent: GPTBot\nDisallow: /\n\n" + super().robots()

@@ -8,7 +8,8 @@ from pathlib import Path
 from corpus.demosite.content import Article
 from corpus.demosite.dongthap import DongThap
 from corpus.demosite.longan import LongAn
-from corpus.demosite.site import Response, Site
+from corpus.demosite.response import Response
+from corpus.demosite.site import Site
 from corpus.demosite.vinhphuc import VinhPhuc
 
 LAYOUTS = {"demo-longan": (LongAn, "127.0.0.2"), "demo-dongthap": (DongThap, "127.0.0.3"),

@@ -68,7 +68,7 @@ class VinhPhuc(Site):
             return []
         copy = replace(syndicate, site=self.key, author="Theo Báo Long An", copy_of=syndicate.url,
                        published=syndicate.published + timedelta(hours=3), related_inline=None, video=None)
-        placed = self._place(copy, self._new_id())
+        placed = self.place(copy, self.new_id())
         self.urls["syndicated"] = placed.url
         return [placed]
 
