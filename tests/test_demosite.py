@@ -397,4 +397,5 @@ def test_command_line_serves_and_prints_the_registry(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+    assert proc.returncode == 0                      # SIGTERM shuts the servers down cleanly
     assert len(load_sources(tmp_path / "r.toml")) == 3

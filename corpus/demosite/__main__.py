@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
 
@@ -28,10 +29,10 @@ def main(argv: list[str] | None = None) -> int:
         for site in sites:
             print(f"{site.key}: {site.base_url} ({len(site.articles)} articles)", file=sys.stderr)
         print("Serving; Ctrl-C to stop.", file=sys.stderr, flush=True)
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):     # also when started in the background
+            signal.signal(sig, lambda *_: stop.set())
+        stop.wait()
     return 0
 
 

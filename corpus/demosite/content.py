@@ -45,6 +45,10 @@ class Article:
     nfd: bool = False                      # text served in decomposed Unicode
     raw_paragraphs: tuple[str, ...] = field(default=(), repr=False)  # as written (NBSP etc.)
 
+    def __post_init__(self):
+        if not self.raw_paragraphs:
+            object.__setattr__(self, "raw_paragraphs", self.paragraphs)
+
     @property
     def text(self) -> str:
         return "\n".join(self.paragraphs)
@@ -200,7 +204,7 @@ class Writer:
         author = rng.choice(vocab.AUTHORS[self.site]) if rng.random() > 0.2 else None
         return Article(site=self.site, url="", title=title, published=published, author=author,
                        paragraphs=paragraphs, category=category, tags=tuple(rng.sample(tags, 2)),
-                       captions=tuple(sorted(captions)), raw_paragraphs=paragraphs)
+                       captions=tuple(sorted(captions)))
 
     def revise(self, article: Article, k: int) -> Article:
         """The same article updated later: one body paragraph rewritten."""
@@ -210,11 +214,10 @@ class Writer:
         paragraphs = article.paragraphs[:index] + (new,) + article.paragraphs[index + 1:]
         return Article(site=self.site, url="", title=article.title, published=article.published + timedelta(days=1),
                        author=article.author, paragraphs=paragraphs, category=article.category, tags=article.tags,
-                       captions=article.captions, raw_paragraphs=paragraphs)
+                       captions=article.captions)
 
 
 def english_article(site: str, title: str, published: datetime) -> Article:
     """An article-shaped page whose text is not Vietnamese."""
     return Article(site=site, url="", title=title, published=published, author="Staff writer",
-                   paragraphs=tuple(vocab.ENGLISH_PARAGRAPHS), category="kinh-te",
-                   raw_paragraphs=tuple(vocab.ENGLISH_PARAGRAPHS))
+                   paragraphs=tuple(vocab.ENGLISH_PARAGRAPHS), category="kinh-te")

@@ -67,7 +67,8 @@ def fault_routes(site, when: datetime) -> dict:
         routes[a.path] = (handler, False)
         site.fault_urls[name] = a.url
     site.fault_articles = {"unavailable_once": once, "slow": slow, "thin": thin, "foreign": foreign,
-                           "truncated": replace(truncated, paragraphs=truncated.paragraphs[:3])}
+                           "truncated": replace(truncated, paragraphs=long_paragraphs[:3],
+                                                raw_paragraphs=long_paragraphs[:3])}
     return routes
 
 
