@@ -312,11 +312,13 @@ def test_other_pages_links_and_the_calendar_trap(sites):
         assert "sets key targets for the year" in page_text(fetch(site.urls["english"])[2], site.charset)
         url = site.urls["calendar"]
         assert urlsplit(url).path in home
-        for _ in range(5):
+        for _ in range(5):                     # each day links to the one before, forever
             status, _, body = fetch(url)
             assert status == 200
-            previous = re.search(rb'href="(/lich/\d{4}/\d{2}/\d{2})"', body).group(1).decode()
-            url = site.url(previous)
+            previous = re.search(rb'href="/lich/(\d{4})/(\d{2})/(\d{2})"', body).groups()
+            day = datetime.strptime(urlsplit(url).path, "/lich/%Y/%m/%d")
+            assert (day - datetime(*map(int, previous))).days == 1
+            url = site.url("/lich/%s/%s/%s" % tuple(p.decode() for p in previous))
 
 
 def test_search_finds_articles_by_title(sites):
