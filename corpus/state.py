@@ -80,14 +80,13 @@ class RunLog:
         self.path = Path(state_dir) / "state.sqlite"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._db() as db:
+            db.execute("PRAGMA journal_mode=WAL")  # persistent: readers never block the crawl
             db.execute("""CREATE TABLE IF NOT EXISTS runs (
                 run_id TEXT PRIMARY KEY, started TEXT NOT NULL, ended TEXT, status TEXT NOT NULL,
                 exit_status INTEGER, sources TEXT, counts TEXT, errors TEXT, args TEXT)""")
 
     def _db(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30)
-        db.execute("PRAGMA journal_mode=WAL")
-        return db
+        return sqlite3.connect(self.path, timeout=30)
 
     @staticmethod
     def new_id() -> str:

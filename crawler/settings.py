@@ -23,7 +23,7 @@ RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 REDIRECT_MAX_TIMES = 10
 DUPEFILTER_CLASS = "crawler.dupefilter.CountingDupeFilter"
-DEPTH_LIMIT = 6
+DEPTH_LIMIT = 0                     # depth is limited for listings only: PROVNEWS_LISTING_DEPTH
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
@@ -54,6 +54,7 @@ PROVNEWS_CORPUS = "corpus"          # corpus folder (articles/, aliases/, state/
 PROVNEWS_SOURCES_FILE = None        # registry TOML; None = the one shipped with the package
 PROVNEWS_MAX_ARTICLES = 0           # per source; 0 = no limit
 PROVNEWS_MAX_PAGES = 0              # pages fetched per source; 0 = no limit
+PROVNEWS_LISTING_DEPTH = 6          # listing pages further than this from the homepage are not followed
 PROVNEWS_MIN_WORDS = 80             # shorter pages are not articles
 PROVNEWS_EXTRACT_WORKERS = -1       # extraction processes; -1 = one per core, 0 = inline
 PROVNEWS_FLUSH_ROWS = 200           # rows per Parquet part while crawling

@@ -1,6 +1,8 @@
 """The three fixture sites on loopback HTTP servers, and the registry that points at them."""
 from __future__ import annotations
 
+import sys
+
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -65,6 +67,11 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
+
+    def handle_error(self, request, client_address):
+        """A crawler that hangs up mid-response (killed, or over its size limit) is normal here."""
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
 
 
 def _bind(address: str) -> tuple[_Server, type[_Handler]]:

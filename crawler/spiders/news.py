@@ -68,6 +68,7 @@ class NewsSpider(scrapy.Spider):
         spider.sources = {s.key: s for s in select_sources(
             registry, spider.source_keys, spider.province, spider.kind)}
         spider.max_pages = settings.getint("PROVNEWS_MAX_PAGES")
+        spider.listing_depth = settings.getint("PROVNEWS_LISTING_DEPTH")
         spider.corpus = Corpus(settings.get("PROVNEWS_CORPUS"))
         spider.corpus.ensure_writable()
         spider.known_ids, spider.known_keys = spider.corpus.known()
@@ -83,7 +84,7 @@ class NewsSpider(scrapy.Spider):
     def count(self, source: str, what: str, n: int = 1) -> None:
         self.crawler.stats.inc_value(f"provnews/{source}/{what}", n)
 
-    def request(self, url: str, source, role: str, callback, depth: int | None = None, **meta):
+    def request(self, url: str, source, role: str, callback, **meta):
         """A request within the source's budget and hosts, or None."""
         url = canonical_url(url)
         if urlsplit(url).scheme not in ("http", "https") or host_of(url) not in source.allowed_hosts:
@@ -92,21 +93,25 @@ class NewsSpider(scrapy.Spider):
             return None
         self.pages[source.key] += 1
         meta = {"source": source.key, "role": role, "dont_cache": role == "article", **meta}
-        if depth is not None:
-            meta["depth"] = depth
         # Non-article pages come from the HTTP cache after a conditional request (max-age=0:
         # always revalidate, since a homepage's Last-Modified says nothing about tomorrow).
         headers = {} if role == "article" else {"Cache-Control": "max-age=0"}
         return scrapy.Request(url, callback=callback, errback=self.failed, meta=meta, headers=headers,
                               dont_filter=role == "robots")
 
-    def candidate(self, url: str, source, depth: int | None = None, **meta):
-        """Request a page unless it is already stored or already requested under another form."""
+    def candidate(self, url: str, source, parent):
+        """Request a page linked from ``parent`` unless it is stored, requested already or too deep.
+
+        Only listings are depth-limited (calendar and archive traps): an article is a leaf,
+        wherever it was found.
+        """
         allow = source.regex("allow")
         if any(p.search(url) for p in source.regex("deny")) or (allow and not any(p.search(url) for p in allow)):
             return None
         kind = classify_url(canonical_url(url), source)
         if kind not in FOLLOW and kind != "article":
+            return None
+        if kind in FOLLOW and parent.meta.get("depth", 0) >= self.listing_depth:
             return None
         key = url_key(url)
         if kind == "article":
@@ -116,7 +121,7 @@ class NewsSpider(scrapy.Spider):
             if key in self.known_keys:
                 self.count(source.key, "skipped_known")
                 return None
-        return self.request(url, source, kind, self.parse_page, depth=depth, **meta)
+        return self.request(url, source, kind, self.parse_page)
 
     # -- discovery ---------------------------------------------------------
     async def start(self):
@@ -129,7 +134,7 @@ class NewsSpider(scrapy.Spider):
             for url in source.feeds:
                 if req := self.request(url, source, "feed", self.parse_feed):
                     yield req
-            if req := self.request(source.homepage, source, "home", self.parse_page, depth=0):
+            if req := self.request(source.homepage, source, "home", self.parse_page):
                 yield req
 
     def parse_robots(self, response):
@@ -161,7 +166,7 @@ class NewsSpider(scrapy.Spider):
                     yield req
             elif self.since and lastmod and lastmod < self.since:
                 continue  # modified before --since, so published before it too
-            elif req := self.candidate(loc, source, depth=1):
+            elif req := self.candidate(loc, source, response):
                 yield req
 
     def parse_feed(self, response):
@@ -172,7 +177,7 @@ class NewsSpider(scrapy.Spider):
             link = entry.xpath("link/text() | link[not(@rel) or @rel='alternate']/@href").get("").strip()
             if not link or self.too_old(entry.xpath("pubDate/text() | published/text() | updated/text()").get()):
                 continue
-            if req := self.candidate(urljoin(response.url, link), source, depth=1):
+            if req := self.candidate(urljoin(response.url, link), source, response):
                 yield req
 
     def too_old(self, date_text: str | None) -> bool:
@@ -218,14 +223,14 @@ class NewsSpider(scrapy.Spider):
             if any(p in url.lower() for p in PAGINATION) and classify_url(url, source) == "category":
                 pagination.append(url)
                 continue
-            req = self.candidate(url, source)
+            req = self.candidate(url, source, response)
             if req is not None:
                 new_articles += req.meta["role"] == "article"
                 yield req
         # A listing page that brought nothing new ends its pagination (calendar traps, old archives).
         if new_articles or response.meta["role"] == "home" or not self.known_keys:
             for url in pagination:
-                if req := self.candidate(url, source):
+                if req := self.candidate(url, source, response):
                     yield req
 
     def failed(self, failure):
