@@ -1,0 +1,148 @@
+"""Which articles an export takes, and streaming them in a fixed order.
+
+Selection happens on narrow columns only (ids, dates, outlet, province,
+word counts) in a DuckDB temp table ``chosen``; the full rows, text
+included, are then read once, joined by their exact file position, and
+sorted by DuckDB (spilling to disk past its memory limit) so Python only
+ever holds one record batch.
+
+Order of operations: filters, then one article per near-duplicate cluster
+(the earliest published among those the filters kept), then ``--sample``,
+then ``--limit``. Output order is publication date, then id, undated last.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Iterator
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pyarrow as pa
+
+from corpus.errors import UsageError
+from corpus.export.view import MERGED_URLS
+from corpus.registry import KINDS, PROVINCES
+from corpus.store import ARTICLE_SCHEMA, VN_TZ
+
+EXPORT_SCHEMA = ARTICLE_SCHEMA.append(pa.field("dup_cluster", pa.string(), nullable=False))
+ORDER = "published NULLS LAST, id"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Export filters; empty tuples and None mean "no filter"."""
+    sources: tuple[str, ...] = ()
+    provinces: tuple[str, ...] = ()      # pre- or post-2025 names
+    kinds: tuple[str, ...] = ()
+    since: date | None = None            # publication date, inclusive, Vietnam time
+    until: date | None = None            # inclusive
+    min_words: int | None = None
+    limit: int | None = None
+    sample: int | None = None
+    seed: int = 0
+    keep_near_duplicates: bool = False
+
+    def __post_init__(self):
+        for name in self.provinces:
+            if name not in PROVINCES and name not in PROVINCES.values():
+                raise UsageError(f"--province: unknown province {name!r}")
+        for kind in self.kinds:
+            if kind not in KINDS:
+                raise UsageError(f"--kind: unknown kind {kind!r} (one of {', '.join(KINDS)})")
+        if self.since and self.until and self.since > self.until:
+            raise UsageError(f"--since {self.since} is after --until {self.until}")
+        for name in ("min_words", "limit", "sample"):
+            value = getattr(self, name)
+            if value is not None and value < (0 if name == "min_words" else 1):
+                raise UsageError(f"--{name.replace('_', '-')} must be a positive number, not {value}")
+
+    def pre_2025_provinces(self) -> list[str]:
+        """Province names as stored (pre-2025): a post-2025 name stands for every province merged into it."""
+        return sorted(old for old, new in PROVINCES.items() if old in self.provinces or new in self.provinces)
+
+    def describe(self) -> dict:
+        """The filters that were set, JSON-ready (for the dataset card and manifest)."""
+        default = Selection()
+        return {k: (list(v) if isinstance(v, tuple) else v.isoformat() if isinstance(v, date) else v)
+                for k, v in asdict(self).items() if v != getattr(default, k)}
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), ZoneInfo(VN_TZ))
+
+
+def _where(sel: Selection) -> tuple[str, dict]:
+    conds, params = ["true"], {}
+    if sel.sources:
+        conds.append("list_contains($sources, source)")
+        params["sources"] = list(sel.sources)
+    if sel.provinces:
+        conds.append("list_contains($provinces, province)")
+        params["provinces"] = sel.pre_2025_provinces()
+    if sel.kinds:
+        conds.append("list_contains($kinds, kind)")
+        params["kinds"] = list(sel.kinds)
+    if sel.since:
+        conds.append("published >= $since")
+        params["since"] = _day_start(sel.since)
+    if sel.until:
+        conds.append("published < $until")
+        params["until"] = _day_start(sel.until + timedelta(days=1))
+    if sel.min_words is not None:
+        conds.append("word_count >= $min_words")
+        params["min_words"] = sel.min_words
+    return " AND ".join(conds), params
+
+
+class Snapshot:
+    """The articles one export takes, held as the temp table ``chosen`` (with ``ordinal``, 0-based)."""
+
+    NARROW = ("filename", "file_row_number", "id", "source", "site_name", "kind", "province",
+              "province_after_2025", "published", "word_count")
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, selection: Selection):
+        self.con, self.selection = con, selection
+        self._check_sources()
+        where, params = _where(selection)
+        con.execute(f"""CREATE TEMP TABLE filtered AS
+            SELECT {", ".join(f"f.{c}" for c in self.NARROW)}, coalesce(c.dup_cluster, f.id) AS dup_cluster
+            FROM firsts f LEFT JOIN clusters c ON c.id = f.id WHERE {where}""", params)
+        dedup = "" if selection.keep_near_duplicates else \
+            f"QUALIFY row_number() OVER (PARTITION BY dup_cluster ORDER BY {ORDER}) = 1"
+        sample = "" if selection.sample is None else "ORDER BY md5($seed || ':' || id) LIMIT $sample"
+        limit = "" if selection.limit is None else "LIMIT $limit"
+        params = {k: v for k, v in {"seed": str(selection.seed), "sample": selection.sample,
+                                    "limit": selection.limit}.items() if f"${k}" in sample + limit}
+        con.execute(f"""CREATE TEMP TABLE chosen AS
+            WITH kept AS (SELECT * FROM filtered {dedup}),
+                 sampled AS (SELECT * FROM kept {sample})
+            SELECT *, row_number() OVER (ORDER BY {ORDER}) - 1 AS ordinal FROM sampled
+            ORDER BY ordinal {limit}""", params)
+        self.count = con.execute("SELECT count(*) FROM chosen").fetchone()[0]
+        self.matched = con.execute("SELECT count(*) FROM filtered").fetchone()[0]
+        self.clusters_known = con.execute("SELECT count(*) FROM clusters").fetchone()[0] > 0
+
+    def _check_sources(self) -> None:
+        if not self.selection.sources:
+            return
+        stored = {row[0] for row in self.con.sql("SELECT DISTINCT source FROM parts").fetchall()}
+        unknown = [s for s in self.selection.sources if s not in stored]
+        if unknown:
+            listed = ", ".join(sorted(stored)) or "none"
+            raise UsageError(f"--source: no article from {', '.join(map(repr, unknown))} in this corpus "
+                             f"(sources stored: {listed})")
+
+    def batches(self, batch_rows: int = 2000) -> Iterator[pa.RecordBatch]:
+        """Full rows (EXPORT_SCHEMA) in ``ordinal`` order, ``batch_rows`` at a time."""
+        reader = self.con.sql(f"""
+            SELECT p.* EXCLUDE (filename, file_row_number) REPLACE ({MERGED_URLS.format(a='p')}), c.dup_cluster
+            FROM chosen c JOIN parts p USING (filename, file_row_number) LEFT JOIN more_urls m ON m.id = p.id
+            ORDER BY c.ordinal""").to_arrow_reader(batch_rows)
+        for batch in reader:
+            yield pa.RecordBatch.from_arrays(
+                [batch.column(f.name).cast(f.type) for f in EXPORT_SCHEMA], schema=EXPORT_SCHEMA)
+
+    def rows(self, sql: str) -> list[tuple]:
+        """Run a summary query over ``chosen`` (card statistics)."""
+        return self.con.sql(sql).fetchall()
