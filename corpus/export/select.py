@@ -119,9 +119,10 @@ class Snapshot:
                  sampled AS (SELECT * FROM kept {sample})
             SELECT *, row_number() OVER (ORDER BY {ORDER}) - 1 AS ordinal FROM sampled
             ORDER BY ordinal {limit}""", params)
-        self.count = con.execute("SELECT count(*) FROM chosen").fetchone()[0]
-        self.matched = con.execute("SELECT count(*) FROM filtered").fetchone()[0]
-        self.clusters_known = con.execute("SELECT count(*) FROM clusters").fetchone()[0] > 0
+        self.count = con.sql("SELECT count(*) FROM chosen").fetchall()[0][0]
+        self.matched, clusters = con.sql("SELECT count(*), count(DISTINCT dup_cluster) FROM filtered").fetchall()[0]
+        self.near_duplicates_left_out = 0 if selection.keep_near_duplicates else self.matched - clusters
+        self.clusters_known = con.sql("SELECT count(*) FROM clusters").fetchall()[0][0] > 0
 
     def _check_sources(self) -> None:
         if not self.selection.sources:
