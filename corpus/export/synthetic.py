@@ -17,7 +17,7 @@ from importlib import resources
 from zoneinfo import ZoneInfo
 
 from corpus.registry import load_sources
-from corpus.store import VN_TZ
+from corpus.store import VN_TZ, Corpus
 
 VIETNAM = ZoneInfo(VN_TZ)
 _WIDGETS = {"Tiếng Việt | English", "Chia sẻ bài viết", "< Trở về trang trước", "Gửi bình luận của bạn"}
@@ -99,3 +99,11 @@ def synthetic_articles(count: int, seed: int = 0, sources=None, start: int = 0):
             author=None if rng.random() < 0.2 else rng.choice(authors),
             fetched_at=datetime(2026, 1, 1, tzinfo=timezone.utc) + timedelta(seconds=i),
             categories=[rng.choice(["Chính trị", "Kinh tế", "Xã hội"])])
+
+
+def build_corpus(root, count: int, seed: int = 0, sources=None, part_rows: int = 5000):
+    """A corpus of ``count`` synthetic articles, appended ``part_rows`` at a time (one part each)."""
+    corpus = Corpus(root)
+    for start in range(0, count, part_rows):
+        corpus.append(list(synthetic_articles(min(part_rows, count - start), seed, sources, start)))
+    return corpus
