@@ -46,7 +46,8 @@ LAYOUTS = {
            "`dd/mm/yyyy - HH:MM` (Vietnam time; left out when unknown), blank line, paragraphs separated by "
            "blank lines, author last when known",
     "jsonl": "JSON Lines, one article per line, every column; dates in ISO 8601 with their offset",
-    "parquet": "Parquet shards `articles-NNNNN-of-NNNNN.parquet` (zstd), the columns below",
+    "parquet": "Parquet shards `data/articles-NNNNN-of-NNNNN.parquet` (zstd), the columns below; "
+               "`pyarrow.parquet.read_table(\"data\")` reads them all",
     "hf": "`data/<split>-NNNNN-of-NNNNN.parquet` (zstd) for `datasets.load_dataset(\"parquet\", data_dir=...)` "
           "and the hub; `dataset_dict.json` with `<split>/` Arrow files for `datasets.load_from_disk(...)`",
 }
