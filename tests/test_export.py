@@ -184,6 +184,11 @@ def test_since_until_are_whole_days_in_vietnam_time(tmp_path):
     assert ids(got) == ids(inside)
 
 
+def test_order_holds_across_many_sort_buckets(corpus, rows, monkeypatch):
+    monkeypatch.setattr("corpus.export.select.SORT_BUCKET_BYTES", 20_000)    # a few rows per bucket
+    assert ids(chosen(corpus)) == ids(sorted(rows, key=order_key))
+
+
 def test_limit_takes_the_earliest(corpus, rows):
     assert ids(chosen(corpus, limit=7)) == ids(sorted(rows, key=order_key)[:7])
 

@@ -27,7 +27,7 @@ from corpus.export.view import connected
 from corpus.store import Corpus
 
 FORMATS = ("txt", "jsonl", "parquet", "hf")
-MEMORY_LIMIT = "512MB"   # DuckDB's share while sorting full rows; it spills to disk beyond this
+MEMORY_LIMIT = "256MB"   # DuckDB's share (joins, narrow sorts); it spills to disk beyond this
 
 
 @dataclass

@@ -12,6 +12,8 @@ then ``--limit``. Output order is publication date, then id, undated last.
 """
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Iterator
@@ -19,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from corpus.errors import UsageError
 from corpus.export.view import MERGED_URLS
@@ -27,6 +30,7 @@ from corpus.store import ARTICLE_SCHEMA, VN_TZ
 
 EXPORT_SCHEMA = ARTICLE_SCHEMA.append(pa.field("dup_cluster", pa.string(), nullable=False))
 ORDER = "published NULLS LAST, id"
+SORT_BUCKET_BYTES = 32 * 2**20
 
 
 @dataclass(frozen=True)
@@ -98,24 +102,29 @@ def _where(sel: Selection) -> tuple[str, dict]:
 class Snapshot:
     """The articles one export takes, held as the temp table ``chosen`` (with ``ordinal``, 0-based)."""
 
-    NARROW = ("filename", "file_row_number", "id", "source", "site_name", "kind", "province",
+    NARROW = ("filename", "file_row_number", "source", "site_name", "kind", "province",
               "province_after_2025", "published", "word_count")
+    FIRST = "(fetched_at, url, filename, file_row_number)"            # the stored row that is the article
+    EARLIEST = "(coalesce(published, 'infinity'::TIMESTAMPTZ), id)"   # publication order, undated last
 
     def __init__(self, con: duckdb.DuckDBPyConnection, selection: Selection):
         self.con, self.selection = con, selection
         self._check_sources()
         where, params = _where(selection)
+        # Grouping with arg_min (hash aggregates spill to disk) rather than windows (which run out of memory).
+        narrow = ", ".join(f"'{c}': {c}" for c in self.NARROW)
         con.execute(f"""CREATE TEMP TABLE filtered AS
-            SELECT {", ".join(f"f.{c}" for c in self.NARROW)}, coalesce(c.dup_cluster, f.id) AS dup_cluster
-            FROM firsts f LEFT JOIN clusters c ON c.id = f.id WHERE {where}""", params)
-        dedup = "" if selection.keep_near_duplicates else \
-            f"QUALIFY row_number() OVER (PARTITION BY dup_cluster ORDER BY {ORDER}) = 1"
+            WITH firsts AS (SELECT id, unnest(arg_min({{{narrow}}}, {self.FIRST})) FROM parts GROUP BY id)
+            SELECT firsts.*, coalesce(c.dup_cluster, firsts.id) AS dup_cluster
+            FROM firsts LEFT JOIN clusters c ON c.id = firsts.id WHERE {where}""", params)
+        kept = "SELECT * FROM filtered" if selection.keep_near_duplicates else \
+            f"SELECT unnest(arg_min(filtered, {self.EARLIEST})) FROM filtered GROUP BY dup_cluster"
         sample = "" if selection.sample is None else "ORDER BY md5($seed || ':' || id) LIMIT $sample"
         limit = "" if selection.limit is None else "LIMIT $limit"
         params = {k: v for k, v in {"seed": str(selection.seed), "sample": selection.sample,
                                     "limit": selection.limit}.items() if f"${k}" in sample + limit}
         con.execute(f"""CREATE TEMP TABLE chosen AS
-            WITH kept AS (SELECT * FROM filtered {dedup}),
+            WITH kept AS ({kept}),
                  sampled AS (SELECT * FROM kept {sample})
             SELECT *, row_number() OVER (ORDER BY {ORDER}) - 1 AS ordinal FROM sampled
             ORDER BY ordinal {limit}""", params)
@@ -135,14 +144,41 @@ class Snapshot:
                              f"(sources stored: {listed})")
 
     def batches(self, batch_rows: int = 2000) -> Iterator[pa.RecordBatch]:
-        """Full rows (EXPORT_SCHEMA) in ``ordinal`` order, ``batch_rows`` at a time."""
+        """Full rows (EXPORT_SCHEMA) in ``ordinal`` order, ``batch_rows`` at a time.
+
+        A bucket sort: one unordered pass over the parts sends each row to the
+        temporary Arrow file of its ordinal range (about SORT_BUCKET_BYTES of
+        rows), then each bucket is sorted in memory in turn. DuckDB's own
+        ORDER BY over whole articles runs out of memory instead of spilling
+        when its limit is below the data (DuckDB 2.0).
+        """
         reader = self.con.sql(f"""
-            SELECT p.* EXCLUDE (filename, file_row_number) REPLACE ({MERGED_URLS.format(a='p')}), c.dup_cluster
+            SELECT c.ordinal, p.* EXCLUDE (filename, file_row_number) REPLACE ({MERGED_URLS.format(a='p')}),
+                   c.dup_cluster
             FROM chosen c JOIN parts p USING (filename, file_row_number) LEFT JOIN more_urls m ON m.id = p.id
-            ORDER BY c.ordinal""").to_arrow_reader(batch_rows)
-        for batch in reader:
-            yield pa.RecordBatch.from_arrays(
-                [batch.column(f.name).cast(f.type) for f in EXPORT_SCHEMA], schema=EXPORT_SCHEMA)
+            """).to_arrow_reader(batch_rows)
+        with tempfile.TemporaryDirectory(prefix="provnews-sort-") as folder:
+            buckets: dict[int, pa.ipc.RecordBatchStreamWriter] = {}
+            rows_per_bucket = None
+            for batch in reader:
+                rows_per_bucket = rows_per_bucket or max(1, SORT_BUCKET_BYTES * batch.num_rows // batch.nbytes)
+                bucket_of = pc.divide(batch.column("ordinal"), rows_per_bucket)
+                for bucket in pc.unique(bucket_of).to_pylist():
+                    if bucket not in buckets:
+                        buckets[bucket] = pa.ipc.new_stream(f"{folder}/{bucket}.arrow", batch.schema,
+                                                            options=pa.ipc.IpcWriteOptions(compression="lz4"))
+                    buckets[bucket].write_batch(batch.filter(pc.equal(bucket_of, bucket)))
+            for writer in buckets.values():
+                writer.close()
+            for bucket in sorted(buckets):
+                path = f"{folder}/{bucket}.arrow"
+                with pa.memory_map(path) as source:
+                    table = pa.ipc.open_stream(source).read_all().sort_by("ordinal")
+                os.remove(path)
+                for batch in table.to_batches(max_chunksize=batch_rows):
+                    yield pa.RecordBatch.from_arrays(
+                        [batch.column(f.name).cast(f.type) for f in EXPORT_SCHEMA], schema=EXPORT_SCHEMA)
+                del table
 
     def rows(self, sql: str) -> list[tuple]:
         """Run a summary query over ``chosen`` (card statistics)."""

@@ -75,11 +75,13 @@ def article_row(*, source, title, paragraphs, published=None, author=None, url=N
     }
 
 
-def synthetic_articles(count: int, seed: int = 0, sources=None, start: int = 0):
+def synthetic_articles(count: int, seed: int = 0, sources=None, start: int = 0, shuffle_words: bool = False):
     """Yield ``count`` distinct rows (about 300 words) mixing the seeds' paragraphs.
 
     Row ``i`` depends only on (seed, i), so ``start`` continues a sequence.
     One in twenty has no publication date, one in five no author.
+    ``shuffle_words`` reorders each paragraph's words, so that texts do not
+    share long runs and compress like real text (for benchmarks).
     """
     pages = seed_articles()
     pool = [p for page in pages for p in page["paragraphs"] if len(p.split()) >= 12]
@@ -91,6 +93,8 @@ def synthetic_articles(count: int, seed: int = 0, sources=None, start: int = 0):
         rng = random.Random(f"{seed}:{i}")
         source = rng.choice(sources)
         paragraphs = rng.sample(pool, 5)
+        if shuffle_words:
+            paragraphs = [" ".join(rng.sample(p.split(), len(p.split()))) for p in paragraphs]
         paragraphs.insert(1, f"Bản tin số {i} của {source.name}, phóng viên ghi nhận tại cơ sở.")
         published = None if rng.random() < 0.05 else first_day + timedelta(
             days=rng.randrange(3650), minutes=rng.randrange(16 * 60))
@@ -101,9 +105,9 @@ def synthetic_articles(count: int, seed: int = 0, sources=None, start: int = 0):
             categories=[rng.choice(["Chính trị", "Kinh tế", "Xã hội"])])
 
 
-def build_corpus(root, count: int, seed: int = 0, sources=None, part_rows: int = 5000):
+def build_corpus(root, count: int, seed: int = 0, sources=None, part_rows: int = 5000, shuffle_words: bool = False):
     """A corpus of ``count`` synthetic articles, appended ``part_rows`` at a time (one part each)."""
     corpus = Corpus(root)
     for start in range(0, count, part_rows):
-        corpus.append(list(synthetic_articles(min(part_rows, count - start), seed, sources, start)))
+        corpus.append(list(synthetic_articles(min(part_rows, count - start), seed, sources, start, shuffle_words)))
     return corpus
