@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
 import unicodedata
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pyarrow as pa
@@ -263,8 +261,10 @@ def test_cli_filters_reach_the_export(corpus, rows, tmp_path, capsys):
     (["--limit", "0"], "--limit must be a positive number"),
     (["--format", "parquet", "--shard-size", "lots"], "--shard-size: not a size"),
     (["--format", "txt", "--compress", "gz"], "--compress applies to --format jsonl"),
+    (["--out", "{tmp}/a-file/out"], "cannot write there"),
 ])
 def test_bad_input_is_one_line_and_exit_2(corpus, tmp_path, capsys, argv, message):
+    (tmp_path / "a-file").write_text("not a folder")
     argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
     if "--corpus" not in argv:
         argv = ["--corpus", str(corpus.root)] + argv

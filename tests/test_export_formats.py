@@ -173,6 +173,7 @@ def test_hf_folder_opens_with_both_loaders_and_splits_by_id(corpus, rows, tmp_pa
     assert all(expected.values())
     assert loaded["parquet"] == expected and loaded["disk"] == expected
     assert loaded["features_match"]
+    assert loaded["first"]["published"].endswith("+07:00")
     card = front_matter(out / "README.md")
     assert [s["num_examples"] for s in card["dataset_info"]["splits"]] == [len(expected[n]) for n in names]
     check_manifest(out)
@@ -192,9 +193,9 @@ def test_hf_splits_are_stable_when_the_corpus_grows(rows, tmp_path):
 
 def test_hf_without_split_is_one_train_split(corpus, tmp_path):
     run_export(corpus, tmp_path / "hf", "--format", "hf")
-    loaded = load_both(tmp_path / "hf", tmp_path)
-    assert list(loaded["disk"]) == ["train"] and len(loaded["disk"]["train"]) == 240
-    assert loaded["first"]["published"].endswith("+07:00")
+    assert json.loads((tmp_path / "hf" / "dataset_dict.json").read_text()) == {"splits": ["train"]}
+    assert sorted(p.name for p in (tmp_path / "hf" / "data").iterdir()) == ["train-00000-of-00001.parquet"]
+    assert pq.read_table(tmp_path / "hf" / "data").num_rows == 240
 
 
 # --- dataset card ---------------------------------------------------------------------------------------------

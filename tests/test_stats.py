@@ -38,3 +38,11 @@ def test_stats_without_corpus_is_one_line_exit_2(tmp_path, capsys):
     assert main(["stats", "--corpus", str(tmp_path / "missing")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("provnews: error: no corpus at") and err.count("\n") == 1
+
+
+def test_damaged_part_is_one_line_exit_1(tmp_path, capsys):
+    corpus = build_corpus(tmp_path / "c", 10)
+    (corpus.articles_dir / "part-99999999T000000000000-1-deadbeef.parquet").write_bytes(b"PAR1 not really")
+    assert main(["stats", "--corpus", str(corpus.root)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("provnews: error: reading the corpus at") and err.count("\n") == 1

@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 import duckdb
 
 from corpus.errors import UsageError
-from corpus.export.view import connected, open_corpus
+from corpus.export.view import connected, one_line, open_corpus
 
 TABLE_ROWS, CELL_CHARS, FETCH = 10_000, 60, 1000
 
@@ -77,7 +77,7 @@ def run(args) -> int:
             else:
                 _print_json(con, columns)
         except duckdb.Error as exc:
-            raise UsageError("SQL: " + " ".join(str(exc).split())) from None
+            raise UsageError("SQL: " + one_line(exc)) from None
     return 0
 
 

@@ -40,7 +40,7 @@ class Result:
     bytes: int
 
 
-def export(corpus: Corpus, out: str | Path, fmt: str = "txt", selection: Selection = Selection(), *,
+def export(corpus: Corpus, out: str | Path, fmt: str = "txt", selection: Selection | None = None, *,
            compress: str | None = None, shard_size: int | str = parquet.DEFAULT_SHARD_SIZE,
            split: dict[str, float] | None = None) -> Result:
     """Write the selected articles of ``corpus`` to ``out`` in format ``fmt``."""
@@ -59,8 +59,8 @@ def export(corpus: Corpus, out: str | Path, fmt: str = "txt", selection: Selecti
     if not single_file:
         _check_replaceable(out)
     with connected(corpus, memory_limit=MEMORY_LIMIT) as con:
-        snapshot = Snapshot(con, selection)
-        with _staging(out) as stage:
+        snapshot = Snapshot(con, selection or Selection())
+        with _staging(out) as stage, _write_errors(out):
             data_name = out.name if single_file else f"articles{jsonl.SUFFIXES[compress]}"
             if fmt == "txt":
                 splits = txt.write(snapshot, stage)
@@ -109,6 +109,15 @@ def _is_export(manifest: Path) -> bool:
         return json.loads(manifest.read_text("utf-8")).get("generator") == card.GENERATOR
     except (OSError, ValueError, AttributeError):
         return False
+
+
+@contextmanager
+def _write_errors(out: Path):
+    """A failed write (disk full, permissions) as one line; the staging folder is removed."""
+    try:
+        yield
+    except OSError as exc:
+        raise UsageError(f"writing {out} failed: {exc.strerror or exc}", status=1) from None
 
 
 @contextmanager

@@ -46,6 +46,11 @@ def near_duplicate_clusters(corpus: Corpus) -> pa.Table:
     return pq.read_table(path, columns=["id", "dup_cluster"]).cast(CLUSTER_SCHEMA)
 
 
+def one_line(exc: Exception) -> str:
+    """DuckDB's message (several lines with hints) as one line."""
+    return " ".join(str(exc).split())
+
+
 def _sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
@@ -60,6 +65,8 @@ def connected(corpus: Corpus, memory_limit: str | None = None):
             con.execute(f"SET TimeZone = {_sql_string(VN_TZ)}")  # needs ICU, which loads on first use
             _create_views(con, corpus)
             yield con
+        except duckdb.Error as exc:   # a damaged part, a part removed by compaction meanwhile, out of memory
+            raise UsageError(f"reading the corpus at {corpus.root} failed: {one_line(exc)}", status=1) from None
         finally:
             con.close()
 
