@@ -15,12 +15,14 @@ def register(subparsers) -> None:
 def run(args) -> int:
     corpus = open_corpus(args.corpus)
     with connected(corpus) as con:
+        con.execute("CREATE TEMP TABLE a AS SELECT source, site_name, province, province_after_2025, published, "
+                    "word_count, dup_cluster FROM articles")   # the unique-article view, computed once
         articles, clusters, first, last, undated, words = con.sql(
             "SELECT count(*), count(DISTINCT dup_cluster), min(published), max(published), "
-            "count(*) FILTER (WHERE published IS NULL), coalesce(sum(word_count), 0) FROM articles").fetchall()[0]
-        sources = con.sql("SELECT source, any_value(site_name), any_value(province), count(*) AS n FROM articles "
+            "count(*) FILTER (WHERE published IS NULL), coalesce(sum(word_count), 0) FROM a").fetchall()[0]
+        sources = con.sql("SELECT source, any_value(site_name), any_value(province), count(*) AS n FROM a "
                           "GROUP BY source ORDER BY n DESC, source").fetchall()
-        provinces = con.sql("SELECT province, any_value(province_after_2025), count(*) AS n FROM articles "
+        provinces = con.sql("SELECT province, any_value(province_after_2025), count(*) AS n FROM a "
                             "GROUP BY province ORDER BY n DESC, province NULLS LAST").fetchall()
     print(f"corpus: {corpus.root}")
     print(f"articles: {articles:,} ({clusters:,} after near-duplicate grouping), words: {int(words):,}")

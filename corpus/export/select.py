@@ -1,10 +1,10 @@
 """Which articles an export takes, and streaming them in a fixed order.
 
 Selection happens on narrow columns only (ids, dates, outlet, province,
-word counts) in a DuckDB temp table ``chosen``; the full rows, text
-included, are then read once, joined by their exact file position, and
-sorted by DuckDB (spilling to disk past its memory limit) so Python only
-ever holds one record batch.
+word counts) in a DuckDB temp table ``chosen``, which numbers the articles
+in output order; the full rows, text included, are then read in one pass,
+joined by their exact file position, and put in order by a bucket sort
+through temporary files, so memory stays bounded whatever the corpus size.
 
 Order of operations: filters, then one article per near-duplicate cluster
 (the earliest published among those the filters kept), then ``--sample``,
@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from corpus.errors import UsageError
-from corpus.export.view import MERGED_URLS
+from corpus.export.view import FIRST_ROW, MERGED_URLS
 from corpus.registry import KINDS, PROVINCES
 from corpus.store import ARTICLE_SCHEMA, VN_TZ
 
@@ -104,8 +104,7 @@ class Snapshot:
 
     NARROW = ("filename", "file_row_number", "source", "site_name", "kind", "province",
               "province_after_2025", "published", "word_count")
-    FIRST = "(fetched_at, url, filename, file_row_number)"            # the stored row that is the article
-    EARLIEST = "(coalesce(published, 'infinity'::TIMESTAMPTZ), id)"   # publication order, undated last
+    EARLIEST = "(coalesce(published, 'infinity'::TIMESTAMPTZ), id)"   # ORDER as a non-null arg_min key
 
     def __init__(self, con: duckdb.DuckDBPyConnection, selection: Selection):
         self.con, self.selection = con, selection
@@ -114,7 +113,7 @@ class Snapshot:
         # Grouping with arg_min (hash aggregates spill to disk) rather than windows (which run out of memory).
         narrow = ", ".join(f"'{c}': {c}" for c in self.NARROW)
         con.execute(f"""CREATE TEMP TABLE filtered AS
-            WITH firsts AS (SELECT id, unnest(arg_min({{{narrow}}}, {self.FIRST})) FROM parts GROUP BY id)
+            WITH firsts AS (SELECT id, unnest(arg_min({{{narrow}}}, ({FIRST_ROW}))) FROM parts GROUP BY id)
             SELECT firsts.*, coalesce(c.dup_cluster, firsts.id) AS dup_cluster
             FROM firsts LEFT JOIN clusters c ON c.id = firsts.id WHERE {where}""", params)
         kept = "SELECT * FROM filtered" if selection.keep_near_duplicates else \

@@ -25,6 +25,8 @@ from corpus.store import ARTICLE_SCHEMA, VN_TZ, Corpus
 
 CLUSTER_SCHEMA = pa.schema([("id", pa.string()), ("dup_cluster", pa.string())])
 
+# Which stored row of an id is the article: the first fetched (ties: URL, then file position).
+FIRST_ROW = "fetched_at, url, filename, file_row_number"
 # ``urls`` of row alias ``a`` with the alias URLs of ``m.extra`` appended (as Corpus.unique_articles does).
 MERGED_URLS = ("list_concat({a}.urls, list_filter(list_distinct(coalesce(m.extra, [])), "
                "lambda u: NOT list_contains({a}.urls, u))) AS urls")
@@ -84,8 +86,8 @@ def _create_views(con: duckdb.DuckDBPyConnection, corpus: Corpus) -> None:
     con.register("aliases", corpus.dataset("aliases"))
     con.register("clusters", near_duplicate_clusters(corpus))
     con.execute("CREATE VIEW more_urls AS SELECT id, list(url ORDER BY seen_at) AS extra FROM aliases GROUP BY id")
-    con.execute("""CREATE VIEW firsts AS SELECT * FROM parts
-                   QUALIFY row_number() OVER (PARTITION BY id ORDER BY fetched_at, url, filename, file_row_number) = 1""")
+    con.execute(f"""CREATE VIEW firsts AS SELECT * FROM parts
+                   QUALIFY row_number() OVER (PARTITION BY id ORDER BY {FIRST_ROW}) = 1""")
     con.execute(f"""CREATE VIEW articles AS
         SELECT f.* EXCLUDE (filename, file_row_number) REPLACE ({MERGED_URLS.format(a='f')}),
                coalesce(c.dup_cluster, f.id) AS dup_cluster
