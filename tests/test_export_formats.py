@@ -18,7 +18,7 @@ from corpus.cli import main
 from corpus.export.card import sha256_file
 from corpus.export.hf import split_index
 from corpus.export.select import EXPORT_SCHEMA
-from corpus.export.synthetic import synthetic_articles
+from corpus.export.synthetic import publication_order, synthetic_articles
 from corpus.store import Corpus
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -38,7 +38,7 @@ def corpus(rows, tmp_path_factory):
 
 
 def in_order(rows):
-    return sorted(rows, key=lambda r: (r["published"] is None, r["published"] or datetime.min.replace(tzinfo=VN), r["id"]))
+    return sorted(rows, key=publication_order)
 
 
 def run_export(corpus, out, *args) -> None:

@@ -61,8 +61,9 @@ def test_articles_is_one_row_per_id(corpus, rows, capsys):
 
 def test_json_keeps_types_and_iso_dates(corpus, rows, capsys):
     first = min((r for r in rows if r["published"]), key=lambda r: (r["published"], r["id"]))
-    status, out, _ = query(corpus, capsys, "SELECT id, published, urls, word_count, dup_cluster FROM articles "
-                                           "WHERE published IS NOT NULL ORDER BY published, id LIMIT 1", "--format", "json")
+    sql = ("SELECT id, published, urls, word_count, dup_cluster FROM articles "
+           "WHERE published IS NOT NULL ORDER BY published, id LIMIT 1")
+    status, out, _ = query(corpus, capsys, sql, "--format", "json")
     assert status == 0
     assert json.loads(out) == [{"id": first["id"], "published": first["published"].isoformat(), "urls": first["urls"],
                                 "word_count": first["word_count"], "dup_cluster": first["id"]}]

@@ -29,25 +29,31 @@ def register(subparsers) -> None:
         "export", help="write a snapshot: txt, jsonl, parquet or a Hugging Face dataset folder",
         description="Export the corpus, one article per near-duplicate cluster, with a dataset card "
                     "(README.md) and manifest.json. Filters combine.")
-    p.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
-    p.add_argument("--out", required=True,
+    p.add_argument("--corpus", default="corpus", metavar="DIR", help="corpus folder (default: ./corpus)")
+    p.add_argument("--out", required=True, metavar="PATH",
                    help="target folder (replaced as a whole), or a .jsonl[.gz|.zst] file for JSON Lines")
     p.add_argument("--format", choices=FORMATS,
                    help="txt (seed layout, default), jsonl, parquet or hf; jsonl when --out ends in .jsonl*")
     p.add_argument("--compress", choices=tuple(SUFFIXES), help="jsonl compression (default: from --out, else none)")
-    p.add_argument("--shard-size", help=f"parquet/hf: largest shard, e.g. 256MB, 1GiB (default {DEFAULT_SHARD_SIZE})")
-    p.add_argument("--split", help="hf: train[,validation],test fractions by stable hash of id, e.g. 0.98,0.01,0.01")
-    p.add_argument("--source", type=_names, action="extend", default=[], help="registry keys, comma-separated")
-    p.add_argument("--province", type=_names, action="extend", default=[],
+    p.add_argument("--shard-size", metavar="SIZE",
+                   help=f"parquet/hf: largest shard, e.g. 256MB, 1GiB (default {DEFAULT_SHARD_SIZE})")
+    p.add_argument("--split", metavar="FRACTIONS",
+                   help="hf: train[,validation],test fractions by stable hash of id, e.g. 0.98,0.01,0.01")
+    p.add_argument("--source", type=_names, metavar="KEYS", action="extend", default=[],
+                   help="registry keys, comma-separated")
+    p.add_argument("--province", type=_names, metavar="NAMES", action="extend", default=[],
                    help="provinces, pre- or post-2025 names (a post-2025 name takes every province merged into it)")
-    p.add_argument("--kind", type=_names, action="extend", default=[],
+    p.add_argument("--kind", type=_names, metavar="KINDS", action="extend", default=[],
                    help="outlet kinds: newspaper, portal, party, radio_tv, other")
-    p.add_argument("--since", type=_day, help="published on or after this day (YYYY-MM-DD, Vietnam time)")
-    p.add_argument("--until", type=_day, help="published on or before this day (YYYY-MM-DD, Vietnam time)")
-    p.add_argument("--min-words", type=int, help="at least this many words")
-    p.add_argument("--limit", type=int, help="at most this many articles (the earliest published)")
-    p.add_argument("--sample", type=int, help="a random sample of this many articles, reproducible with --seed")
-    p.add_argument("--seed", type=int, help="seed of --sample (default 0)")
+    p.add_argument("--since", type=_day, metavar="DATE",
+                   help="published on or after this day (YYYY-MM-DD, Vietnam time)")
+    p.add_argument("--until", type=_day, metavar="DATE",
+                   help="published on or before this day (YYYY-MM-DD, Vietnam time)")
+    p.add_argument("--min-words", type=int, metavar="N", help="at least this many words")
+    p.add_argument("--limit", type=int, metavar="N", help="at most this many articles (the earliest published)")
+    p.add_argument("--sample", type=int, metavar="N",
+                   help="a random sample of this many articles, reproducible with --seed")
+    p.add_argument("--seed", type=int, metavar="S", help="seed of --sample (default 0)")
     p.add_argument("--keep-near-duplicates", action="store_true", help="keep every member of a near-duplicate cluster")
     p.set_defaults(func=run)
 

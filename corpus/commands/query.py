@@ -25,7 +25,7 @@ def register(subparsers) -> None:
         description="Run SQL over the corpus with DuckDB. Tables: articles (one row per article, "
                     "with dup_cluster), parts (every stored row), aliases, clusters.")
     p.add_argument("sql", help='e.g. "SELECT province, count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC"')
-    p.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
+    p.add_argument("--corpus", default="corpus", metavar="DIR", help="corpus folder (default: ./corpus)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.set_defaults(func=run)
 

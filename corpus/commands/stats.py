@@ -8,7 +8,7 @@ from corpus.export.view import connected, open_corpus
 def register(subparsers) -> None:
     p = subparsers.add_parser("stats", help="articles per source and province, date range",
                               description="Summarise a corpus: one row per article, near-duplicates included.")
-    p.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
+    p.add_argument("--corpus", default="corpus", metavar="DIR", help="corpus folder (default: ./corpus)")
     p.set_defaults(func=run)
 
 

@@ -105,6 +105,11 @@ def synthetic_articles(count: int, seed: int = 0, sources=None, start: int = 0, 
             categories=[rng.choice(["Chính trị", "Kinh tế", "Xã hội"])])
 
 
+def publication_order(row: dict) -> tuple:
+    """Sort key of the export order (publication time, then id, undated last), in plain Python."""
+    return (row["published"] is None, row["published"] or datetime.min.replace(tzinfo=VIETNAM), row["id"])
+
+
 def build_corpus(root, count: int, seed: int = 0, sources=None, part_rows: int = 5000, shuffle_words: bool = False):
     """A corpus of ``count`` synthetic articles, appended ``part_rows`` at a time (one part each)."""
     corpus = Corpus(root)
