@@ -124,7 +124,7 @@ def test_killed_export_leaves_the_previous_export_intact(tmp_path):
                              "--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while proc.poll() is None:     # wait until the staging folder is half written, then kill
-            stages = [p for p in tmp_path.glob(".snap.provnews-*") if p.is_dir()]
+            stages = list(tmp_path.glob(".snap.provnews-*/export"))
             if stages and sum(1 for _ in stages[0].iterdir()) > 100:
                 proc.send_signal(signal.SIGKILL)
                 break
@@ -135,6 +135,9 @@ def test_killed_export_leaves_the_previous_export_intact(tmp_path):
     assert after == before and len(list(out.glob("*.txt"))) == 20
     for name, entry in after["files"].items():
         assert sha256_file(out / name) == entry["sha256"]
+    assert [p.name for p in tmp_path.glob(".snap.provnews-*")]            # the killed run's work folder...
+    assert main(["export", "--corpus", str(corpus.root), "--out", str(out), "--limit", "5"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big", "snap"]   # ...is cleared by the next export
 
 
 # --- selection ------------------------------------------------------------------------------------------------

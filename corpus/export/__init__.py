@@ -1,9 +1,12 @@
 """Export a frozen, documented snapshot of a corpus as txt, jsonl, parquet or a Hugging Face folder.
 
 ``export()`` selects articles (``select``), streams them through one format
-writer, then writes the dataset card and manifest (``card``). Everything is
-written to a hidden temporary sibling of the target, flushed to disk, then
-renamed into place: an interrupted export leaves the target as it was.
+writer, then writes the dataset card and manifest (``card``). Everything,
+scratch files included, is written in a hidden work folder next to the
+target (same disk, so the final rename is atomic and the user's disk, not
+/tmp, holds the sort files), flushed to disk, then renamed into place: an
+interrupted export leaves the target as it was, and the next export
+removes the work folder a killed one left behind.
 
 The target is a folder, except for JSON Lines when ``out`` ends in
 ``.jsonl``, ``.jsonl.gz`` or ``.jsonl.zst``: then the file itself is the
@@ -12,6 +15,7 @@ target and its card and manifest sit beside it as ``<stem>.README.md`` and
 """
 from __future__ import annotations
 
+import glob
 import json
 import os
 import shutil
@@ -58,9 +62,12 @@ def export(corpus: Corpus, out: str | Path, fmt: str = "txt", selection: Selecti
     compress = jsonl.compression_of(out.name) if single_file else compress or "none"
     if not single_file:
         _check_replaceable(out)
-    with connected(corpus, memory_limit=MEMORY_LIMIT) as con:
-        snapshot = Snapshot(con, selection or Selection())
-        with _staging(out) as stage, _write_errors(out):
+    with _work_folder(out) as work, _write_errors(out):
+        stage, scratch = work / "export", work / "scratch"
+        stage.mkdir()
+        scratch.mkdir()
+        with connected(corpus, memory_limit=MEMORY_LIMIT, spill_dir=scratch) as con:
+            snapshot = Snapshot(con, selection or Selection(), scratch=scratch)
             data_name = out.name if single_file else f"articles{jsonl.SUFFIXES[compress]}"
             if fmt == "txt":
                 splits = txt.write(snapshot, stage)
@@ -72,14 +79,14 @@ def export(corpus: Corpus, out: str | Path, fmt: str = "txt", selection: Selecti
                 splits = hf.write(snapshot, stage, split or {"train": 1.0}, shard_bytes)
             stem = out.name.removesuffix(jsonl.SUFFIXES[compress]) + "." if single_file else ""
             _write_card(stage, stem, fmt, splits, snapshot)
-            files = [p for p in stage.rglob("*") if p.is_file()]
-            size = sum(p.stat().st_size for p in files)
-            os.sync()  # one flush for every file of the stage (datasets writes some we never open)
-            if single_file:
-                for path in files:
-                    os.replace(path, out.parent / path.name)
-            else:
-                _swap_into_place(stage, out)
+        files = [p for p in stage.rglob("*") if p.is_file()]
+        size = sum(p.stat().st_size for p in files)
+        os.sync()  # one flush for every file of the stage (datasets writes some we never open)
+        if single_file:
+            for path in files:
+                os.replace(path, out.parent / path.name)
+        else:
+            _swap_into_place(stage, out, work)
     return Result(out, snapshot.count, snapshot.matched, snapshot.near_duplicates_left_out, len(files), size)
 
 
@@ -121,30 +128,44 @@ def _write_errors(out: Path):
 
 
 @contextmanager
-def _staging(out: Path):
-    """A hidden temporary folder next to ``out``, removed unless its content was moved into place."""
+def _work_folder(out: Path):
+    """``.<name>.provnews-<pid>-<random>`` next to ``out``: the export being written and scratch files.
+
+    It is removed at the end, whatever happens; folders left by killed
+    exports (their process is gone) are removed first.
+    """
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.provnews-", dir=out.parent))
+        for stale in out.parent.glob(f".{glob.escape(out.name)}.provnews-*-*"):
+            if not _alive(stale.name.rsplit("-", 2)[-2]):
+                shutil.rmtree(stale, ignore_errors=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{out.name}.provnews-{os.getpid()}-", dir=out.parent))
     except OSError as exc:
         raise UsageError(f"--out {out}: cannot write there: {exc.strerror or exc}") from exc
     try:
-        yield stage
+        yield work
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
 
 
-def _swap_into_place(stage: Path, out: Path) -> None:
-    """Rename ``stage`` to ``out``; an existing ``out`` is moved aside first, then deleted."""
-    old = None
+def _alive(pid: str) -> bool:
+    """Whether process ``pid`` runs (True when unsure, so nothing in use is deleted)."""
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except (ValueError, OSError):
+        return True
+    return True
+
+
+def _swap_into_place(stage: Path, out: Path, work: Path) -> None:
+    """Rename ``stage`` to ``out``; an existing ``out`` is first moved into ``work`` (deleted with it)."""
     if out.exists():
-        old = out.with_name(f"{stage.name}-old")
-        os.replace(out, old)
+        os.replace(out, work / "previous")
     os.replace(stage, out)
     dir_fd = os.open(out.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
-    if old is not None:
-        shutil.rmtree(old)

@@ -16,6 +16,7 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
@@ -106,8 +107,8 @@ class Snapshot:
               "province_after_2025", "published", "word_count")
     EARLIEST = "(coalesce(published, 'infinity'::TIMESTAMPTZ), id)"   # ORDER as a non-null arg_min key
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, selection: Selection):
-        self.con, self.selection = con, selection
+    def __init__(self, con: duckdb.DuckDBPyConnection, selection: Selection, scratch: Path | None = None):
+        self.con, self.selection, self.scratch = con, selection, scratch   # scratch: where sort buckets go
         self._check_sources()
         where, params = _where(selection)
         # Grouping with arg_min (hash aggregates spill to disk) rather than windows (which run out of memory).
@@ -156,7 +157,7 @@ class Snapshot:
                    c.dup_cluster
             FROM chosen c JOIN parts p USING (filename, file_row_number) LEFT JOIN more_urls m ON m.id = p.id
             """).to_arrow_reader(batch_rows)
-        with tempfile.TemporaryDirectory(prefix="provnews-sort-") as folder:
+        with tempfile.TemporaryDirectory(prefix="provnews-sort-", dir=self.scratch) as folder:
             buckets: dict[int, pa.ipc.RecordBatchStreamWriter] = {}
             rows_per_bucket = None
             for batch in reader:

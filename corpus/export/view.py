@@ -58,9 +58,9 @@ def _sql_string(value: str) -> str:
 
 
 @contextmanager
-def connected(corpus: Corpus, memory_limit: str | None = None):
-    """A DuckDB connection with the views above; spills (sorts, joins) go to a private temp folder."""
-    with tempfile.TemporaryDirectory(prefix="provnews-duckdb-") as spill:
+def connected(corpus: Corpus, memory_limit: str | None = None, spill_dir: Path | None = None):
+    """A DuckDB connection with the views above; spills (sorts, joins) go to ``spill_dir`` or a temp folder."""
+    with tempfile.TemporaryDirectory(prefix="provnews-duckdb-", dir=spill_dir) as spill:
         con = duckdb.connect(config={"temp_directory": spill,
                                      **({"memory_limit": memory_limit} if memory_limit else {})})
         try:
