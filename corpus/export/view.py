@@ -1,0 +1,94 @@
+"""DuckDB over a corpus: the views that ``query``, ``stats`` and ``export`` share.
+
+``parts``     every stored row, plus ``filename`` and ``file_row_number`` (an exact row locator)
+``aliases``   later URLs of stored articles
+``clusters``  near-duplicate groups (id, dup_cluster); empty until dedup has run
+``articles``  one row per id (the first fetched), alias URLs merged into ``urls``,
+              ``dup_cluster`` (the article's own id when it has no near-duplicate)
+
+The part list is read once when connecting, so every query of one connection
+sees the same snapshot even while a crawler adds parts. The session time zone
+is Vietnam's: ``date_trunc('month', published)`` means a Vietnamese month.
+"""
+from __future__ import annotations
+
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from corpus.errors import UsageError
+from corpus.store import ARTICLE_SCHEMA, VN_TZ, Corpus
+
+CLUSTER_SCHEMA = pa.schema([("id", pa.string()), ("dup_cluster", pa.string())])
+
+# Which stored row of an id is the article: the first fetched (ties: URL, then file position).
+FIRST_ROW = "fetched_at, url, filename, file_row_number"
+# ``urls`` of row alias ``a`` with the alias URLs of ``m.extra`` appended (as Corpus.unique_articles does).
+MERGED_URLS = ("list_concat({a}.urls, list_filter(list_distinct(coalesce(m.extra, [])), "
+               "lambda u: NOT list_contains({a}.urls, u))) AS urls")
+
+
+def open_corpus(path: str | Path) -> Corpus:
+    """The corpus at ``path``, or a one-line error when there is none."""
+    corpus = Corpus(path)
+    if not corpus.articles_dir.is_dir():
+        raise UsageError(f"no corpus at {path} (no articles/ folder); run `provnews crawl --corpus {path}` first")
+    return corpus
+
+
+def near_duplicate_clusters(corpus: Corpus) -> pa.Table:
+    """(id, dup_cluster) rows written by dedup; empty (every article alone) before dedup has run."""
+    path = corpus.root / "dedup" / "clusters.parquet"
+    if not path.exists():
+        return CLUSTER_SCHEMA.empty_table()
+    return pq.read_table(path, columns=["id", "dup_cluster"]).cast(CLUSTER_SCHEMA)
+
+
+def one_line(exc: Exception) -> str:
+    """DuckDB's message (several lines with hints) as one line."""
+    return " ".join(str(exc).split())
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+@contextmanager
+def connected(corpus: Corpus, memory_limit: str | None = None, spill_dir: Path | None = None):
+    """A DuckDB connection with the views above; spills (sorts, joins) go to ``spill_dir`` or a temp folder."""
+    with tempfile.TemporaryDirectory(prefix="provnews-duckdb-", dir=spill_dir) as spill:
+        con = duckdb.connect(config={"temp_directory": spill,
+                                     **({"memory_limit": memory_limit} if memory_limit else {})})
+        try:
+            con.execute(f"SET TimeZone = {_sql_string(VN_TZ)}")  # needs ICU, which loads on first use
+            _create_views(con, corpus)
+            yield con
+        except duckdb.Error as exc:   # a damaged part, a part removed by compaction meanwhile, out of memory
+            raise UsageError(f"reading the corpus at {corpus.root} failed: {one_line(exc)}", status=1) from None
+        finally:
+            con.close()
+
+
+def _create_views(con: duckdb.DuckDBPyConnection, corpus: Corpus) -> None:
+    parts = corpus.parts()
+    if parts:
+        files = ", ".join(_sql_string(str(p)) for p in parts)
+        con.execute(f"CREATE VIEW parts AS SELECT * FROM read_parquet([{files}], "
+                    "filename = true, file_row_number = true, union_by_name = true)")
+    else:
+        con.register("no_parts", ARTICLE_SCHEMA.empty_table())
+        con.execute("CREATE VIEW parts AS SELECT *, NULL::VARCHAR AS filename, NULL::BIGINT AS file_row_number "
+                    "FROM no_parts")
+    con.register("aliases", corpus.dataset("aliases"))
+    con.register("clusters", near_duplicate_clusters(corpus))
+    con.execute("CREATE VIEW more_urls AS SELECT id, list(url ORDER BY seen_at) AS extra FROM aliases GROUP BY id")
+    con.execute(f"""CREATE VIEW firsts AS SELECT * FROM parts
+                   QUALIFY row_number() OVER (PARTITION BY id ORDER BY {FIRST_ROW}) = 1""")
+    con.execute(f"""CREATE VIEW articles AS
+        SELECT f.* EXCLUDE (filename, file_row_number) REPLACE ({MERGED_URLS.format(a='f')}),
+               coalesce(c.dup_cluster, f.id) AS dup_cluster
+        FROM firsts f LEFT JOIN more_urls m ON m.id = f.id LEFT JOIN clusters c ON c.id = f.id""")
