@@ -13,7 +13,7 @@ the temporaries. Parts are never rewritten in place; ``compact`` replaces many
 small parts with one.
 
 An id can appear in two parts when two writers met the same article at once;
-readers keep the first fetched (``unique_articles``).
+readers keep the first fetched (the ``articles`` view of corpus.export.view).
 """
 from __future__ import annotations
 
@@ -138,24 +138,3 @@ class Corpus:
         aliases = self.read(["id", "url"], what="aliases")
         keys.update(url_key(u) for u in aliases.column("url").to_pylist())
         return ids, keys
-
-    def unique_articles(self, columns: list[str] | None = None) -> pa.Table:
-        """One row per id (the first fetched), with alias URLs merged into ``urls``."""
-        import duckdb
-
-        con = duckdb.connect()
-        con.register("parts", self.dataset())
-        con.register("aliases", self.dataset("aliases"))
-        table = con.sql("""
-            WITH first AS (
-                SELECT * FROM parts
-                QUALIFY row_number() OVER (PARTITION BY id ORDER BY fetched_at, url) = 1),
-            more AS (SELECT id, list(url ORDER BY seen_at) AS extra FROM aliases GROUP BY id)
-            SELECT first.* REPLACE (list_concat(first.urls, list_filter(
-                list_distinct(coalesce(more.extra, [])), lambda u: NOT list_contains(first.urls, u))) AS urls)
-            FROM first LEFT JOIN more USING (id)
-            ORDER BY published NULLS LAST, id
-        """).to_arrow_table()
-        table = table.cast(ARTICLE_SCHEMA)
-        return table.select(columns) if columns else table
-

@@ -79,7 +79,7 @@ def run(args) -> int:
     from scrapy.crawler import CrawlerProcess
 
     with CrawlLock(corpus.state_dir, run_id):  # an overlapping run exits 75 here, naming this one
-        process = CrawlerProcess(settings, install_root_handler=True)
+        process = CrawlerProcess(settings)
         crawler = process.create_crawler("news")
         process.crawl(crawler, sources=",".join(s.key for s in chosen))
         process.start()

@@ -1,0 +1,92 @@
+"""The command line: bad input is one line and a clear exit status; Scrapy's own entry works too."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.dataset as ds
+import pytest
+
+from conftest import FAST, crawl, provnews
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def one_line_error(result, status: int = 2) -> str:
+    assert result.returncode == status, (result.returncode, result.stderr[-2000:])
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_bad_registry_names_source_and_field(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[source]]\nkey="x"\nname="X"\nprovince="Long An"\nhomepage="ftp://x.vn/"\n', "utf-8")
+    line = one_line_error(crawl(bad, tmp_path / "c"))
+    assert "source 'x'" in line and "homepage" in line
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--max-articles", "-1"], "--max-articles"),
+    (["--since", "2024-13-01"], "--since"),
+    (["--sources", "no-such-outlet"], "no-such-outlet"),
+    (["--province", "Atlantis"], "Atlantis"),
+    (["-s", "lowercase=1"], "NAME=VALUE"),
+])
+def test_bad_arguments_are_one_line(demo, tmp_path, args, words):
+    assert words in one_line_error(crawl(demo.registry, tmp_path / "c", *args))
+
+
+def test_unwritable_corpus_is_refused_before_crawling(demo, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    line = one_line_error(crawl(demo.registry, blocker / "corpus"))
+    assert "not writable" in line
+
+
+def test_max_articles_per_source(demo, tmp_path):
+    result = crawl(demo.registry, tmp_path / "c", "--max-articles", "4", "--sources", "demo-longan,demo-dongthap")
+    assert result.returncode == 0, result.stderr[-2000:]
+    sources = ds.dataset(tmp_path / "c" / "articles").to_table(columns=["source"]).column(0).to_pylist()
+    assert sorted(sources) == ["demo-dongthap"] * 4 + ["demo-longan"] * 4
+
+
+def test_scrapy_crawl_from_the_project_root(demo, tmp_path):
+    corpus = tmp_path / "c"
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", "sources=demo-longan",
+         "-s", f"PROVNEWS_SOURCES_FILE={demo.registry}", "-s", f"PROVNEWS_CORPUS={corpus}",
+         "-s", "PROVNEWS_MAX_ARTICLES=3", *FAST], cwd=ROOT, capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert ds.dataset(corpus / "articles").count_rows() == 3
+    assert "Crawl finished" in proc.stdout
+
+
+def test_extract_prints_the_seed_format(demo, tmp_path):
+    import urllib.request
+
+    article = demo["demo-dongthap"].articles[5]
+    page = tmp_path / "page.html"
+    with urllib.request.urlopen(article.url) as response:
+        page.write_bytes(response.read())
+    result = provnews("extract", page, "--url", article.url)
+    assert result.returncode == 0, result.stderr
+    expected = [article.title, article.published.strftime("%d/%m/%Y - %H:%M"), *article.paragraphs]
+    expected += [article.author] if article.author else []
+    assert result.stdout.rstrip("\n") == "\n\n".join(expected)
+    assert one_line_error(provnews("extract", tmp_path / "missing.html")).startswith("provnews: error: cannot read")
+
+
+def test_demo_runs_offline_end_to_end(tmp_path):
+    result = provnews("demo", "--dir", tmp_path / "demo", "--articles", "6", "--export", "3")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Crawl finished" in result.stdout and "exported 3 articles" in result.stdout
+    files = sorted((tmp_path / "demo" / "export-txt").glob("*.txt"))
+    assert [f.name[:4] for f in files] == ["000_", "001_", "002_"]
+    other = tmp_path / "mine"
+    (other / "keep.txt").parent.mkdir()
+    (other / "keep.txt").write_text("x")
+    assert "not a provnews demo folder" in one_line_error(provnews("demo", "--dir", other))
+    assert (other / "keep.txt").exists()
