@@ -114,3 +114,12 @@ def test_run_is_recorded(crawled):
     assert [r["status"] for r in runs] == ["finished"]
     counts = json.loads(runs[0]["counts"])
     assert sum(row.get("stored", 0) for row in counts.values()) == len(stored(crawled.corpus))
+
+
+def test_nothing_but_articles_is_stored(demo, crawled):
+    """Contact, video, gallery, tag, search, English and thin pages leave no row."""
+    expected = {a.id for a in demo.articles}
+    for site in demo:
+        expected |= {site.fault_articles[name].id for name in ("unavailable_once", "truncated")}
+    extra = [(r["url"], r["title"]) for r in stored(crawled.corpus) if r["id"] not in expected]
+    assert extra == []
