@@ -97,13 +97,10 @@ class Source:
         """The hosts that belong to this outlet, folded (see ``site_host``): homepage's first."""
         return tuple(dict.fromkeys(site_host(h) for h in (self.host, *self.hosts)))
 
-    @property
-    def allowed_hosts(self) -> frozenset[str]:
-        """Hosts the spider may fetch from: the homepage's, its www twin, and extras."""
-        hosts = {self.host, *(h.lower() for h in self.hosts)}
-        for h in list(hosts):
-            hosts.add(h[4:] if h.startswith("www.") else "www." + h)
-        return frozenset(hosts)
+    def owns(self, url: str) -> bool:
+        """True for URLs on this outlet's hosts, www./m./amp. variants included (same port)."""
+        parts = urlsplit(url)
+        return site_host(parts.netloc) in self.site_hosts and parts.port == urlsplit(self.homepage).port
 
     def regex(self, name: str) -> list[re.Pattern]:
         """Compiled patterns of field ``name`` (article_pattern, allow, deny), cached."""

@@ -37,8 +37,3 @@ def url_key(url: str) -> str:
     query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                              if k.lower() not in VIEW_PARAMS))
     return urlunsplit(("", host, path, query, "")).lstrip("/")
-
-
-def host_of(url: str) -> str:
-    """Host and port of a URL, lowercased ('' when it has none)."""
-    return urlsplit(url).netloc.lower()

@@ -19,7 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from scrapy.exceptions import DropItem
 
 from corpus.extract import extract_page
-from corpus.urls import canonical_url, host_of, url_key
+from corpus.urls import canonical_url, url_key
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ class DedupPipeline(_Component):
         source = self.sources[item["source"]]
         urls = [canonical_url(item["request_url"]), canonical_url(item["url"])]
         canonical = item.pop("canonical", None)
-        if canonical and host_of(canonical_url(canonical)) in source.allowed_hosts:
+        if canonical and source.owns(canonical_url(canonical)):
             urls.insert(0, canonical_url(canonical))
         urls = list(dict.fromkeys(urls))
         item["url"], item["urls"] = urls[0], urls

@@ -96,7 +96,8 @@ def test_four_required_fields_are_enough(tmp_path):
     path.write_text("[[source]]\n" + BASE, encoding="utf-8")
     (source,) = load_sources(path)
     assert (source.kind, source.province_after_2025, source.verified) == ("newspaper", "Tây Ninh", True)
-    assert source.allowed_hosts == {"x.vn", "www.x.vn"}
+    assert source.owns("https://www.x.vn/a") and source.owns("http://m.x.vn/amp/b") and source.owns("https://x.vn/")
+    assert not source.owns("https://y.vn/") and not source.owns("https://x.vn:8080/") and not source.owns("https://xx.vn/")
 
 
 def test_post_2025_province_selects_every_merged_province(sources):

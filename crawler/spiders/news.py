@@ -29,7 +29,7 @@ from corpus.registry import load_sources, select_sources
 from corpus.state import RunLog
 from corpus.store import Corpus
 from corpus.text import parse_iso_datetime
-from corpus.urls import canonical_url, host_of, url_key
+from corpus.urls import canonical_url, url_key
 
 FOLLOW = {"home", "category"}
 MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"\x00\x00\x01\x00")
@@ -87,7 +87,7 @@ class NewsSpider(scrapy.Spider):
     def request(self, url: str, source, role: str, callback, **meta):
         """A request within the source's budget and hosts, or None."""
         url = canonical_url(url)
-        if urlsplit(url).scheme not in ("http", "https") or host_of(url) not in source.allowed_hosts:
+        if urlsplit(url).scheme not in ("http", "https") or not source.owns(url):
             return None
         if self.max_pages and self.pages[source.key] >= self.max_pages:
             return None
