@@ -6,7 +6,6 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-import pytest
 from datasketch import MinHash
 
 from corpus import neardup
@@ -47,7 +46,7 @@ def test_labelled_pairs_precision_and_recall(tmp_path):
         neardup.update_clusters(corpus)
         cluster = _dup_cluster(corpus)
         by_doc = {doc: cluster.get(id_, id_) for (doc, _, _), id_ in zip(docs, ids)}
-        _, _, t, f, n = _precision_recall(lambda a, b: by_doc[a] == by_doc[b], labelled_pairs(docs))
+        _, _, t, f, n = _precision_recall(lambda a, b, c=by_doc: c[a] == c[b], labelled_pairs(docs))
         tp, fp, fn = tp + t, fp + f, fn + n
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     print(f"\nnear-duplicate pairs (num_perm={neardup.NUM_PERM}, n={neardup.SHINGLE_SIZE}, "
@@ -73,7 +72,7 @@ def test_parameter_sweep_supports_the_choice():
             low = min(est[a, b] for a, b, same in labelled if same)
             high = max(est[a, b] for a, b, same in labelled if not same)
             for threshold in (0.2, 0.3, 0.4, 0.5):
-                p, r, *_ = _precision_recall(lambda a, b: est[a, b] >= threshold, labelled)
+                p, r, *_ = _precision_recall(lambda a, b, e=est, t=threshold: e[a, b] >= t, labelled)
                 print(f"{num_perm:8}  {n}  {threshold:9}  {p:9.3f}  {r:6.3f}  {low:14.3f}  {high:19.3f}")
                 if (num_perm, n, threshold) == (neardup.NUM_PERM, neardup.SHINGLE_SIZE, neardup.THRESHOLD):
                     chosen = (p, r, low, high)
@@ -98,13 +97,13 @@ def _story(name: str) -> list[tuple[str, str, str]]:
 
 def test_incremental_update_signs_only_new_articles_and_moves_the_representative(tmp_path):
     original, *variants = (text for _, _, text in _story("004"))
-    other = "\n".join(seed_paragraphs(sorted(SEEDS.glob("000_*.txt"))[0]))
-    corpus, (a, b) = _store(tmp_path, [(original, DAY0 + timedelta(days=2)), (other, DAY0)])
+    other = "\n".join(seed_paragraphs(min(SEEDS.glob("000_*.txt"))))
+    corpus, (a, _) = _store(tmp_path, [(original, DAY0 + timedelta(days=2)), (other, DAY0)])
     first = neardup.update_clusters(corpus)
     assert (first.signed, first.clusters, first.near_duplicates) == (2, 2, 0)
 
     # a wire copy fetched later but published earlier becomes the cluster's id
-    wire = [t for doc, _, t in _story("004") if doc.endswith("wire_copy")][0]
+    wire = next(t for doc, _, t in _story("004") if doc.endswith("wire_copy"))
     _, (c,) = _store(tmp_path, [(wire, DAY0 + timedelta(days=1))])
     second = neardup.update_clusters(corpus)
     assert second.signed == 1 and not second.compared_all
