@@ -25,6 +25,7 @@ import os
 import re
 import unicodedata
 import zlib
+from multiprocessing import shared_memory
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,7 +46,7 @@ LSH_BANDS = (20, 4)      # MinHashLSH bands x rows: finds 72% of pairs at J=0.5,
 SEED = 1
 SCHEME = "affine32"
 CHUNK_SIZE = 200_000     # most signatures in one LSH index (datasketch: ~7 KB each)
-PARALLEL_FROM = 20_000   # sign this many new texts or more in worker processes
+PARALLEL_FROM = 20_000   # sign (or compare) this many texts or more in worker processes
 
 SIGNATURE_PARAMS = {"num_perm": NUM_PERM, "shingle_size": SHINGLE_SIZE, "seed": SEED,
                     "scheme": SCHEME, "shingle_hash": "crc32-syllable-polynomial"}
@@ -58,8 +59,6 @@ CLUSTER_SCHEMA = pa.schema([pa.field("id", pa.string(), nullable=False),
 _MASK32 = np.uint64(0xFFFFFFFF)
 _NGRAM_MULTIPLIER = np.uint64(0x9E3779B1)  # odd, so the polynomial mixes every position
 _WORD = re.compile(r"\w+")
-_syllable_hash_cache: dict[str, int] = {}
-_CACHE_LIMIT = 1_000_000
 
 
 # --- signatures -------------------------------------------------------------
@@ -69,17 +68,17 @@ def syllables(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFC", text).lower())
 
 
-def _syllable_hashes(words: list[str]) -> np.ndarray:
-    cache = _syllable_hash_cache
-    if len(cache) > _CACHE_LIMIT:
-        cache.clear()
-    out = []
-    for word in words:
-        h = cache.get(word)
-        if h is None:
-            h = cache[word] = zlib.crc32(word.encode())
-        out.append(h)
-    return np.array(out, dtype=np.uint64)
+class _SyllableHashes(dict):
+    """CRC-32 of each syllable, remembered (a language has a few thousand syllables)."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) > 1_000_000:  # numbers and names keep coming: stay bounded
+            self.clear()
+        value = self[word] = zlib.crc32(word.encode())
+        return value
+
+
+_syllable_hash = _SyllableHashes()
 
 
 def shingle_hashes(text: str, n: int = SHINGLE_SIZE) -> np.ndarray:
@@ -87,7 +86,7 @@ def shingle_hashes(text: str, n: int = SHINGLE_SIZE) -> np.ndarray:
     words = syllables(text)
     if not words:
         return np.empty(0, dtype=np.uint32)
-    h = _syllable_hashes(words)
+    h = np.fromiter(map(_syllable_hash.__getitem__, words), dtype=np.uint64, count=len(words))
     count = max(len(h) - n + 1, 1)
     acc = h[:count].copy()
     for i in range(1, min(n, len(h))):  # wraps modulo 2**64, then kept to 32 bits
@@ -119,41 +118,81 @@ def sign_in_workers(text_batches, workers: int | None = None):
 
 # --- candidate pairs and clusters -------------------------------------------
 
-def _lean(signature: np.ndarray) -> LeanMinHash:
-    return LeanMinHash(seed=SEED, hashvalues=signature, scheme=SCHEME)
+def _pairs_in_task(sigs: np.ndarray, task: tuple, threshold: float, rows_per_band: int) -> np.ndarray:
+    """Pairs found by one band group's LSH index over new rows [start, end).
+
+    The index holds the chunk's rows; rows before ``start`` are streamed through
+    it as queries, which finds the same candidates as one index over everything.
+    Candidates are kept when the whole signatures agree on ``threshold`` of their
+    values (MinHash.jaccard's estimate).
+    """
+    start, end, band_lo, band_hi = task
+    cols = slice(band_lo * rows_per_band, band_hi * rows_per_band)
+    num_perm = sigs.shape[1]
+    alone = sigs.min(axis=1) == np.iinfo(sigs.dtype).max  # no syllables: never similar
+    lsh = MinHashLSH(num_perm=cols.stop - cols.start, params=(band_hi - band_lo, rows_per_band))
+    found: list[tuple[int, int]] = []
+
+    def query(i, minhash):
+        candidates = lsh.query(minhash)
+        if candidates:
+            cands = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
+            agree = np.count_nonzero(sigs[cands] == sigs[i], axis=1)
+            found.extend((int(j), i) for j in cands[agree >= threshold * num_perm])
+
+    for i in range(start, end):
+        if not alone[i]:
+            minhash = LeanMinHash(seed=SEED, hashvalues=sigs[i, cols], scheme=SCHEME)
+            query(i, minhash)
+            lsh.insert(i, minhash, check_duplication=False)
+    for i in range(start):
+        if not alone[i]:
+            query(i, LeanMinHash(seed=SEED, hashvalues=sigs[i, cols], scheme=SCHEME))
+    return np.array(found, dtype=np.int64).reshape(-1, 2)
+
+
+_shared: dict = {}
+
+
+def _attach(name: str, shape: tuple, threshold: float, rows_per_band: int) -> None:
+    shm = shared_memory.SharedMemory(name=name)
+    _shared.update(shm=shm, sigs=np.ndarray(shape, dtype=np.uint32, buffer=shm.buf),
+                   threshold=threshold, rows_per_band=rows_per_band)
+
+
+def _shared_task(task: tuple) -> np.ndarray:
+    return _pairs_in_task(_shared["sigs"], task, _shared["threshold"], _shared["rows_per_band"])
 
 
 def similar_pairs(sigs: np.ndarray, first_new: int = 0, threshold: float = THRESHOLD,
-                  bands: tuple[int, int] = LSH_BANDS, chunk_size: int = CHUNK_SIZE):
+                  bands: tuple[int, int] = LSH_BANDS, chunk_size: int = CHUNK_SIZE, workers: int = 1):
     """Yield ``(i, j)`` row pairs whose estimated Jaccard similarity is at least ``threshold``.
 
     Rows before ``first_new`` were compared with each other by an earlier run, so
-    only pairs with a new row are looked for. The LSH index holds at most
-    ``chunk_size`` new rows at a time (datasketch keeps a set per bucket and
-    band); every earlier row is streamed through it as a query, which finds the
-    same candidates as one index over everything, in bounded memory.
+    only pairs with a new row are looked for. Work is cut into tasks of (chunk of
+    at most ``chunk_size`` new rows, group of LSH bands): datasketch keeps a set
+    per bucket and band (kilobytes per row), so an index never holds more than a
+    chunk, and ``workers`` processes each take a share of the bands. A pair can
+    come out more than once.
     """
-    num_perm = sigs.shape[1]
-    empty = (sigs == np.iinfo(sigs.dtype).max).all(axis=1)  # no syllables: alone
-
-    def verified(i, candidates):
-        if candidates:
-            cands = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
-            agree = np.count_nonzero(sigs[cands] == sigs[i], axis=1)  # as MinHash.jaccard
-            for j in cands[agree >= threshold * num_perm]:
-                yield int(j), i
-
-    for start in range(first_new, len(sigs), chunk_size):
-        end = min(start + chunk_size, len(sigs))
-        lsh = MinHashLSH(num_perm=num_perm, params=bands)
-        for i in range(start, end):
-            if not empty[i]:
-                minhash = _lean(sigs[i])
-                yield from verified(i, lsh.query(minhash))
-                lsh.insert(i, minhash, check_duplication=False)
-        for i in range(start):
-            if not empty[i]:
-                yield from verified(i, lsh.query(_lean(sigs[i])))
+    num_bands, rows_per_band = bands
+    groups = np.array_split(np.arange(num_bands), max(1, min(workers, num_bands // 2)))
+    tasks = [(start, min(start + chunk_size, len(sigs)), int(g[0]), int(g[-1]) + 1)
+             for start in range(first_new, len(sigs), chunk_size) for g in groups]
+    if workers <= 1 or len(groups) == 1:
+        for task in tasks:
+            yield from map(tuple, _pairs_in_task(sigs, task, threshold, rows_per_band).tolist())
+        return
+    shm = shared_memory.SharedMemory(create=True, size=max(sigs.nbytes, 1))
+    try:
+        np.ndarray(sigs.shape, dtype=np.uint32, buffer=shm.buf)[:] = sigs
+        with multiprocessing.get_context("spawn").Pool(
+                len(groups), initializer=_attach, initargs=(shm.name, sigs.shape, threshold, rows_per_band)) as pool:
+            for found in pool.imap_unordered(_shared_task, tasks):
+                yield from map(tuple, found.tolist())
+    finally:
+        shm.close()
+        shm.unlink()
 
 
 def _earliest_first(ids, published) -> np.ndarray:
@@ -363,7 +402,9 @@ def update_clusters(corpus: Corpus | str, full: bool = False, workers: int | Non
         ids = pa.concat_arrays([old_ids, new_ids])
         sigs = np.vstack([old_sigs, new_sigs])
         published = pc.take(articles.column("published"), pc.index_in(ids, value_set=article_ids))
-        pairs = similar_pairs(sigs, first_new=0 if compare_all else len(old_ids))
+        parallel = len(sigs) >= PARALLEL_FROM and (workers or os.cpu_count() or 1) > 1
+        pairs = similar_pairs(sigs, first_new=0 if compare_all else len(old_ids),
+                              workers=(workers or os.cpu_count() or 1) if parallel else 1)
         clusters = assign_clusters(ids, published, pairs, _prior_groups(prior, ids))
 
         write_atomic(_with_params(clusters, CLUSTER_PARAMS), clusters_path.parent, clusters_path.name)

@@ -169,7 +169,7 @@ def test_signatures_are_datasketch_minhashes_of_syllable_trigrams():
         neardup.shingle_hashes("bốn ba hai một").tolist())) == 0  # order matters within an n-gram
 
 
-def test_chunked_index_finds_the_same_pairs_as_one_index():
+def test_chunked_and_shared_out_index_finds_the_same_pairs_as_one_index():
     docs = documents()["halves"]
     sigs = neardup.signatures([t for _, _, t in docs])
     one = {tuple(sorted(p)) for p in neardup.similar_pairs(sigs, chunk_size=len(docs))}
@@ -177,6 +177,8 @@ def test_chunked_index_finds_the_same_pairs_as_one_index():
     assert one == chunked and len(one) > 100
     only_new = {tuple(sorted(p)) for p in neardup.similar_pairs(sigs, first_new=50, chunk_size=7)}
     assert only_new == {p for p in one if p[1] >= 50}
+    in_workers = {tuple(sorted(p)) for p in neardup.similar_pairs(sigs, chunk_size=30, workers=2)}
+    assert in_workers == one
 
 
 def test_one_per_cluster_keeps_the_earliest_of_the_selection():
