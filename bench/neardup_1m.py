@@ -68,7 +68,7 @@ def _topic_phrases(topic: int) -> list[str]:
 def _drawn(rng, count: int) -> list[str]:
     """Syllables at the seeds' frequencies."""
     picks = np.minimum(np.searchsorted(CDF, rng.random(count)), len(VOCAB) - 1)
-    return [VOCAB[k] for k in picks]
+    return [VOCAB[k] for k in picks.tolist()]
 
 
 def _paragraphs(family: int, topics: int) -> list[str]:
@@ -76,8 +76,8 @@ def _paragraphs(family: int, topics: int) -> list[str]:
     rng = np.random.default_rng(family)
     phrases = _topic_phrases(family % topics)
     count, drawn_per = SYLLABLES_PER_ARTICLE // SEGMENT, SEGMENT - PHRASE
-    chosen = rng.integers(len(phrases), size=count)
-    where = rng.integers(drawn_per + 1, size=count)
+    chosen = rng.integers(len(phrases), size=count).tolist()
+    where = rng.integers(drawn_per + 1, size=count).tolist()
     drawn = _drawn(rng, count * drawn_per)
     sentences = []
     for k in range(count):
@@ -180,6 +180,15 @@ class PeakMemory(threading.Thread):
 
 # --- the runs -----------------------------------------------------------------
 
+def cpu_pressure() -> str:
+    """Share of the last 60 s in which runnable tasks waited for a CPU (other load on the machine)."""
+    try:
+        with open("/proc/pressure/cpu") as fh:
+            return fh.readline().split()[2].split("=")[1] + "%"
+    except (OSError, IndexError):
+        return "unknown"
+
+
 def _cpu() -> float:
     """CPU seconds of this process and its ended children."""
     own, ended = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -206,7 +215,7 @@ def run_provnews(args) -> dict:
     t1 = time.perf_counter()
     ids = pa.array([f"{i:016x}" for i in range(args.n)])
     published = pa.array(np.datetime64("2024-01-01T00:00", "us") + np.arange(args.n).astype("timedelta64[m]"))
-    pairs = neardup.similar_pairs(sigs, chunk_size=args.chunk_size, workers=args.workers)
+    pairs = neardup.similar_pairs(sigs, workers=args.workers, budget=args.index_budget_mb << 20)
     clusters = neardup.assign_clusters(ids, published, pairs)
     t_cluster = time.perf_counter() - t1
     cpu_cluster = _cpu() - cpu1
@@ -268,7 +277,8 @@ def main() -> None:
     parser.add_argument("--topics", type=int, default=10, help="topics with their own set phrases")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--batch", type=int, default=2_000)
-    parser.add_argument("--chunk-size", type=int, default=neardup.CHUNK_SIZE)
+    parser.add_argument("--index-budget-mb", type=int, default=neardup.INDEX_BUDGET >> 20,
+                        help="memory an LSH index may take, per worker")
     parser.add_argument("--baseline-n", type=int, default=20_000)
     args = parser.parse_args()
 
@@ -276,20 +286,28 @@ def main() -> None:
     print(f"articles: {args.n:,}  edited copies: ~{args.dup_fraction:.0%}  topics: {args.topics}  "
           f"workers: {args.workers}")
     print(f"num_perm={neardup.NUM_PERM} shingles={neardup.SHINGLE_SIZE}-syllable threshold={neardup.THRESHOLD} "
-          f"LSH bands={neardup.LSH_BANDS} chunk={args.chunk_size:,}")
+          f"LSH bands={neardup.LSH_BANDS}")
+    tasks = neardup.plan_tasks(args.n, 0, workers=args.workers, budget=args.index_budget_mb << 20)
+    print(f"comparison: {len(tasks)} tasks of {tasks[0][3] - tasks[0][2]} bands x {tasks[0][1] - tasks[0][0]:,} rows, "
+          f"index budget {args.index_budget_mb:,} MiB per worker")
     print(f"median trigram Jaccard of distinct same-topic articles: synthetic {synthetic:.3f}, "
           f"real seed pairs {real:.3f}")
+    pressure_before = cpu_pressure()
+    cpu0 = _cpu()
     t0 = time.perf_counter()
     r = run_provnews(args)
     total = time.perf_counter() - t0
+    cpu_total = _cpu() - cpu0
     print("\nprovnews")
     print(f"  generate+sign: {r['sign_wall']:7.1f} s wall  {args.n / r['sign_wall']:9,.0f} articles/s "
           f"(CPU: generating {r['gen_cpu']:.0f} s, signing {r['sign_cpu']:.0f} s = "
           f"{args.n / r['sign_cpu']:,.0f} signatures/s per core)")
     print(f"  cluster:       {r['cluster']:7.1f} s wall  {args.n / r['cluster']:9,.0f} articles/s "
           f"(CPU {r['cluster_cpu']:.0f} s; {r['clusters']:,} clusters)")
-    print(f"  total:         {total:7.1f} s   peak memory (process tree, PSS): {r['peak'] / 2**30:.2f} GiB "
+    print(f"  total:         {total:7.1f} s wall, {cpu_total:.0f} s CPU (on {args.workers} idle cores: "
+          f"~{cpu_total / args.workers:.0f} s)   peak memory (process tree, PSS): {r['peak'] / 2**30:.2f} GiB "
           f"(signing phase {r['peak_sign'] / 2**30:.2f} GiB)")
+    print(f"  CPU pressure (tasks waiting for a core, avg60): {pressure_before} before, {cpu_pressure()} after")
     print(f"  planted copies found in their original's cluster: {r['found']:,}/{r['copies']:,} "
           f"({r['found'] / max(r['copies'], 1):.4f}); articles in a cluster of another family: {r['mixed']:,}")
     if args.baseline_n:

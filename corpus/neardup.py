@@ -25,8 +25,8 @@ import os
 import re
 import unicodedata
 import zlib
-from multiprocessing import shared_memory
 from dataclasses import dataclass
+from multiprocessing import shared_memory
 
 import numpy as np
 import pyarrow as pa
@@ -45,7 +45,8 @@ LSH_BANDS = (20, 4)      # MinHashLSH bands x rows: finds 72% of pairs at J=0.5,
                          # and 5e-5 of distinct same-genre pairs (J~0.04: the seeds' level) as candidates
 SEED = 1
 SCHEME = "affine32"
-CHUNK_SIZE = 200_000     # most signatures in one LSH index (datasketch: ~7 KB each)
+INDEX_BUDGET = 1 << 30   # bytes an LSH index may take (one per worker process)
+INDEX_BYTES_PER_ROW_BAND = 450  # measured: datasketch's dict storage keeps a set per bucket
 PARALLEL_FROM = 20_000   # sign (or compare) this many texts or more in worker processes
 
 SIGNATURE_PARAMS = {"num_perm": NUM_PERM, "shingle_size": SHINGLE_SIZE, "seed": SEED,
@@ -99,10 +100,11 @@ def signatures(texts, num_perm: int = NUM_PERM, n: int = SHINGLE_SIZE) -> np.nda
 
     A text without syllables gets the empty signature (every value at the maximum).
     """
-    base = MinHash(num_perm=num_perm, seed=SEED, hashfunc=int, scheme=SCHEME)
+    minhash = MinHash(num_perm=num_perm, seed=SEED, hashfunc=int, scheme=SCHEME)
+    empty = minhash.hashvalues
     rows = []
     for text in texts:
-        minhash = base.copy()
+        minhash.hashvalues = empty  # reused: building a MinHash per text costs more than hashing it
         minhash.update_batch(shingle_hashes(text, n).tolist())
         rows.append(minhash.hashvalues)
     return np.vstack(rows) if rows else np.empty((0, num_perm), dtype=np.uint32)
@@ -121,20 +123,23 @@ def sign_in_workers(text_batches, workers: int | None = None):
 def _pairs_in_task(sigs: np.ndarray, task: tuple, threshold: float, rows_per_band: int) -> np.ndarray:
     """Pairs found by one band group's LSH index over new rows [start, end).
 
-    The index holds the chunk's rows; rows before ``start`` are streamed through
-    it as queries, which finds the same candidates as one index over everything.
-    Candidates are kept when the whole signatures agree on ``threshold`` of their
-    values (MinHash.jaccard's estimate).
+    Rows before ``start`` are streamed through the index as queries, which finds
+    the same candidates as one index over everything. Candidates are kept when
+    the whole signatures agree on ``threshold`` of their values (the estimate of
+    MinHash.jaccard).
     """
     start, end, band_lo, band_hi = task
     cols = slice(band_lo * rows_per_band, band_hi * rows_per_band)
     num_perm = sigs.shape[1]
     alone = sigs.min(axis=1) == np.iinfo(sigs.dtype).max  # no syllables: never similar
     lsh = MinHashLSH(num_perm=cols.stop - cols.start, params=(band_hi - band_lo, rows_per_band))
+    # One sketch object, its values swapped per row: the index keeps band hashes, not the object.
+    probe = LeanMinHash(seed=SEED, hashvalues=sigs[0, cols], scheme=SCHEME)
     found: list[tuple[int, int]] = []
 
-    def query(i, minhash):
-        candidates = lsh.query(minhash)
+    def query(i):
+        probe.hashvalues = sigs[i, cols]
+        candidates = lsh.query(probe)
         if candidates:
             cands = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
             agree = np.count_nonzero(sigs[cands] == sigs[i], axis=1)
@@ -142,12 +147,11 @@ def _pairs_in_task(sigs: np.ndarray, task: tuple, threshold: float, rows_per_ban
 
     for i in range(start, end):
         if not alone[i]:
-            minhash = LeanMinHash(seed=SEED, hashvalues=sigs[i, cols], scheme=SCHEME)
-            query(i, minhash)
-            lsh.insert(i, minhash, check_duplication=False)
+            query(i)
+            lsh.insert(i, probe, check_duplication=False)
     for i in range(start):
         if not alone[i]:
-            query(i, LeanMinHash(seed=SEED, hashvalues=sigs[i, cols], scheme=SCHEME))
+            query(i)
     return np.array(found, dtype=np.int64).reshape(-1, 2)
 
 
@@ -164,22 +168,41 @@ def _shared_task(task: tuple) -> np.ndarray:
     return _pairs_in_task(_shared["sigs"], task, _shared["threshold"], _shared["rows_per_band"])
 
 
+def plan_tasks(rows: int, first_new: int, bands: tuple[int, int] = LSH_BANDS, workers: int = 1,
+               budget: int = INDEX_BUDGET) -> list[tuple[int, int, int, int]]:
+    """Cut the comparison into (start, end, first band, end band) tasks that each fit ``budget``.
+
+    datasketch's index costs a set, a dict slot and a key per row and band, so
+    a task indexes as many bands of the new rows as fit; when even two bands
+    (datasketch's minimum) of all new rows do not, the new rows come in chunks
+    and earlier rows are streamed through each chunk's index. With several
+    workers the bands are shared out so each has a task at a time.
+    """
+    num_bands = bands[0]
+    new = rows - first_new
+    if new <= 0:
+        return []
+    per_task = max(2, min(num_bands, budget // (new * INDEX_BYTES_PER_ROW_BAND)))
+    if workers > 1:
+        per_task = min(per_task, max(2, num_bands // workers))
+    chunk = max(1, min(new, budget // (per_task * INDEX_BYTES_PER_ROW_BAND)))
+    groups = np.array_split(np.arange(num_bands), -(-num_bands // per_task))
+    return [(start, min(start + chunk, rows), int(g[0]), int(g[-1]) + 1)
+            for start in range(first_new, rows, chunk) for g in groups]
+
+
 def similar_pairs(sigs: np.ndarray, first_new: int = 0, threshold: float = THRESHOLD,
-                  bands: tuple[int, int] = LSH_BANDS, chunk_size: int = CHUNK_SIZE, workers: int = 1):
+                  bands: tuple[int, int] = LSH_BANDS, workers: int = 1, budget: int = INDEX_BUDGET):
     """Yield ``(i, j)`` row pairs whose estimated Jaccard similarity is at least ``threshold``.
 
     Rows before ``first_new`` were compared with each other by an earlier run, so
-    only pairs with a new row are looked for. Work is cut into tasks of (chunk of
-    at most ``chunk_size`` new rows, group of LSH bands): datasketch keeps a set
-    per bucket and band (kilobytes per row), so an index never holds more than a
-    chunk, and ``workers`` processes each take a share of the bands. A pair can
+    only pairs with a new row are looked for. The tasks of ``plan_tasks`` run in
+    this process or in ``workers`` processes sharing the signatures; a pair can
     come out more than once.
     """
-    num_bands, rows_per_band = bands
-    groups = np.array_split(np.arange(num_bands), max(1, min(workers, num_bands // 2)))
-    tasks = [(start, min(start + chunk_size, len(sigs)), int(g[0]), int(g[-1]) + 1)
-             for start in range(first_new, len(sigs), chunk_size) for g in groups]
-    if workers <= 1 or len(groups) == 1:
+    rows_per_band = bands[1]
+    tasks = plan_tasks(len(sigs), first_new, bands, workers, budget)
+    if workers <= 1 or len(tasks) <= 1:
         for task in tasks:
             yield from map(tuple, _pairs_in_task(sigs, task, threshold, rows_per_band).tolist())
         return
@@ -187,7 +210,7 @@ def similar_pairs(sigs: np.ndarray, first_new: int = 0, threshold: float = THRES
     try:
         np.ndarray(sigs.shape, dtype=np.uint32, buffer=shm.buf)[:] = sigs
         with multiprocessing.get_context("spawn").Pool(
-                len(groups), initializer=_attach, initargs=(shm.name, sigs.shape, threshold, rows_per_band)) as pool:
+                workers, initializer=_attach, initargs=(shm.name, sigs.shape, threshold, rows_per_band)) as pool:
             for found in pool.imap_unordered(_shared_task, tasks):
                 yield from map(tuple, found.tolist())
     finally:
@@ -275,8 +298,13 @@ def _load_signatures(parts) -> tuple[pa.Array, np.ndarray]:
     first = table.append_column("row", pa.array(np.arange(len(table)))).group_by(
         "id", use_threads=False).aggregate([("row", "min")]).column("row_min")
     table = table.take(first)  # a part may repeat ids after an interrupted compaction
-    values = table.column("minhash").combine_chunks().values.to_numpy()
+    values = table.column("minhash").combine_chunks().flatten().to_numpy()
     return table.column("id").combine_chunks(), values.reshape(len(table), NUM_PERM)
+
+
+def _signed_ids(parts) -> pa.Array:
+    ids = [pq.read_table(p, columns=["id"]).column("id") for p in parts]
+    return pa.chunked_array([c for col in ids for c in col.chunks], pa.string()).combine_chunks()
 
 
 def cluster_table(corpus: Corpus | str) -> pa.Table:
@@ -389,15 +417,15 @@ def update_clusters(corpus: Corpus | str, full: bool = False, workers: int | Non
         clusters_path = _clusters_path(corpus)
         compare_all = full or not (clusters_path.exists()
                                    and _params_of(pq.read_schema(clusters_path)) == CLUSTER_PARAMS)
+        prior = CLUSTER_SCHEMA.empty_table() if compare_all else cluster_table(corpus)
+        if not compare_all and pc.all(pc.is_in(article_ids, value_set=_signed_ids(current))).as_py() is not False:
+            live = prior.filter(pc.is_in(prior.column("id"), value_set=article_ids))
+            return _summary(len(article_ids), live, 0, False)  # nothing new: ids read, nothing written
+
         old_ids, old_sigs = _load_signatures([] if full else current)
         stored = pc.is_in(old_ids, value_set=article_ids).to_numpy(zero_copy_only=False)
         old_ids, old_sigs = pc.filter(old_ids, stored), old_sigs[stored]
         new_ids = pc.filter(article_ids, pc.invert(pc.is_in(article_ids, value_set=old_ids)))
-        prior = CLUSTER_SCHEMA.empty_table() if compare_all else cluster_table(corpus)
-        if not len(new_ids) and not compare_all:
-            live = prior.filter(pc.is_in(prior.column("id"), value_set=article_ids))
-            return _summary(len(article_ids), live, 0, False)
-
         new_ids, new_sigs = _sign_new(corpus, new_ids, workers)
         ids = pa.concat_arrays([old_ids, new_ids])
         sigs = np.vstack([old_sigs, new_sigs])

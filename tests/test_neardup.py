@@ -169,16 +169,33 @@ def test_signatures_are_datasketch_minhashes_of_syllable_trigrams():
         neardup.shingle_hashes("bốn ba hai một").tolist())) == 0  # order matters within an n-gram
 
 
-def test_chunked_and_shared_out_index_finds_the_same_pairs_as_one_index():
+def test_tasks_fit_the_memory_budget():
+    row_band = neardup.INDEX_BYTES_PER_ROW_BAND
+    # everything in one task when it fits
+    assert neardup.plan_tasks(1000, 0, (20, 4), budget=1000 * 20 * row_band) == [(0, 1000, 0, 20)]
+    # bands shared out between workers
+    assert neardup.plan_tasks(1000, 0, (20, 4), workers=2, budget=10**9) == [(0, 1000, 0, 10), (0, 1000, 10, 20)]
+    # fewer bands per task, then chunks of new rows, when the budget is tight
+    tight = neardup.plan_tasks(1000, 200, (20, 4), budget=800 * 4 * row_band)
+    assert tight == [(200, 1000, b, b + 4) for b in range(0, 20, 4)]
+    tighter = neardup.plan_tasks(1000, 0, (20, 4), budget=300 * 2 * row_band)
+    assert {t[:2] for t in tighter} == {(0, 300), (300, 600), (600, 900), (900, 1000)} and len(tighter) == 40
+    assert neardup.plan_tasks(10, 10, (20, 4)) == []
+
+
+def test_every_plan_finds_the_same_pairs():
     docs = documents()["halves"]
     sigs = neardup.signatures([t for _, _, t in docs])
-    one = {tuple(sorted(p)) for p in neardup.similar_pairs(sigs, chunk_size=len(docs))}
-    chunked = {tuple(sorted(p)) for p in neardup.similar_pairs(sigs, chunk_size=7)}
-    assert one == chunked and len(one) > 100
-    only_new = {tuple(sorted(p)) for p in neardup.similar_pairs(sigs, first_new=50, chunk_size=7)}
-    assert only_new == {p for p in one if p[1] >= 50}
-    in_workers = {tuple(sorted(p)) for p in neardup.similar_pairs(sigs, chunk_size=30, workers=2)}
-    assert in_workers == one
+    row_band = neardup.INDEX_BYTES_PER_ROW_BAND
+
+    def found(**kw):
+        return {tuple(sorted(p)) for p in neardup.similar_pairs(sigs, **kw)}
+
+    one = found()
+    assert len(one) > 100
+    assert found(budget=7 * 2 * row_band) == one  # chunks of 7 rows, 2 bands a task
+    assert found(first_new=50, budget=7 * 2 * row_band) == {p for p in one if p[1] >= 50}
+    assert found(workers=2, budget=30 * 4 * row_band) == one
 
 
 def test_one_per_cluster_keeps_the_earliest_of_the_selection():
