@@ -305,7 +305,7 @@ def main() -> None:
     print(f"  cluster:       {r['cluster']:7.1f} s wall  {args.n / r['cluster']:9,.0f} articles/s "
           f"(CPU {r['cluster_cpu']:.0f} s; {r['clusters']:,} clusters)")
     print(f"  total:         {total:7.1f} s wall, {cpu_total:.0f} s CPU (on {args.workers} idle cores: "
-          f"~{cpu_total / args.workers:.0f} s)   peak memory (process tree, PSS): {r['peak'] / 2**30:.2f} GiB "
+          f"at best ~{cpu_total / args.workers:.0f} s)   peak memory (process tree, PSS): {r['peak'] / 2**30:.2f} GiB "
           f"(signing phase {r['peak_sign'] / 2**30:.2f} GiB)")
     print(f"  CPU pressure (tasks waiting for a core, avg60): {pressure_before} before, {cpu_pressure()} after")
     print(f"  planted copies found in their original's cluster: {r['found']:,}/{r['copies']:,} "
