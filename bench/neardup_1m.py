@@ -4,13 +4,15 @@
     python bench/neardup_1m.py --n 50000       # a quick run
 
 Articles (~300 syllables) are drawn from the seeds' syllables at their
-frequencies, with set phrases of the seeds (4-syllable spans) mixed in per
+frequencies, with set phrases of the seeds (5-syllable spans) mixed in per
 topic, so that two distinct articles of one topic share about as many
 trigrams as two real seed articles do (printed). A known fraction are edited
 copies of an earlier article (a changed paragraph, an update, a cut, a wire
-credit). Workers generate and sign the articles (corpus.neardup.signatures),
-the parent clusters them (corpus.neardup.similar_pairs + assign_clusters) and
-a thread samples the resident memory of the whole process tree.
+credit). Workers generate and sign the articles (corpus.neardup.signatures);
+corpus.neardup.similar_pairs compares them (in worker processes) and
+assign_clusters forms the clusters; a thread samples the memory (PSS) of the
+whole process tree. Wall times depend on what else runs on the machine: the
+run prints CPU seconds and the kernel's CPU pressure too.
 
 Baseline, same run: the plain datasketch recipe (MinHash.update with its
 default SHA-1 on each shingle string; one MinHashLSH for everything, its own
