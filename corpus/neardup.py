@@ -25,6 +25,7 @@ import os
 import re
 import unicodedata
 import zlib
+from collections import deque
 from dataclasses import dataclass
 from multiprocessing import shared_memory
 
@@ -111,11 +112,21 @@ def signatures(texts, num_perm: int = NUM_PERM, n: int = SHINGLE_SIZE) -> np.nda
 
 
 def sign_in_workers(text_batches, workers: int | None = None):
-    """Yield ``signatures(batch)`` for each batch, computed by ``workers`` processes, in order."""
+    """Yield ``signatures(batch)`` for each batch, in order, computed by ``workers`` processes.
+
+    At most two batches per worker are in flight, so texts are read no faster
+    than they are signed (Pool.imap would read them all first).
+    """
     workers = workers or os.cpu_count() or 1
+    pending: deque = deque()
     # spawn, not fork: callers (the crawler) may run threads
     with multiprocessing.get_context("spawn").Pool(workers) as pool:
-        yield from pool.imap(signatures, text_batches)
+        for batch in text_batches:
+            pending.append(pool.apply_async(signatures, (batch,)))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 # --- candidate pairs and clusters -------------------------------------------
@@ -380,11 +391,17 @@ def _new_texts(corpus: Corpus, new_ids: pa.Array, batch_rows: int = 2_000):
 
 
 def _sign_new(corpus: Corpus, new_ids: pa.Array, workers: int | None):
-    batches = list(_new_texts(corpus, new_ids)) if len(new_ids) else []
-    texts = [texts for _, texts in batches]
+    """(ids, signatures) of the new articles, their texts read batch by batch."""
+    id_batches: list[list[str]] = []
+
+    def texts():
+        for ids, batch in _new_texts(corpus, new_ids):
+            id_batches.append(ids)
+            yield batch
+
     parallel = len(new_ids) >= PARALLEL_FROM and (workers or os.cpu_count() or 1) > 1
-    sigs = list(sign_in_workers(texts, workers) if parallel else map(signatures, texts))
-    ids = pa.array([i for batch_ids, _ in batches for i in batch_ids], pa.string())
+    sigs = list(sign_in_workers(texts(), workers) if parallel else map(signatures, texts()))
+    ids = pa.array([i for batch in id_batches for i in batch], pa.string())
     return ids, (np.vstack(sigs) if sigs else np.empty((0, NUM_PERM), dtype=np.uint32))
 
 
@@ -426,7 +443,7 @@ def update_clusters(corpus: Corpus | str, full: bool = False, workers: int | Non
         stored = pc.is_in(old_ids, value_set=article_ids).to_numpy(zero_copy_only=False)
         old_ids, old_sigs = pc.filter(old_ids, stored), old_sigs[stored]
         new_ids = pc.filter(article_ids, pc.invert(pc.is_in(article_ids, value_set=old_ids)))
-        new_ids, new_sigs = _sign_new(corpus, new_ids, workers)
+        new_ids, new_sigs = _sign_new(corpus, new_ids, workers) if len(new_ids) else (new_ids, old_sigs[:0])
         ids = pa.concat_arrays([old_ids, new_ids])
         sigs = np.vstack([old_sigs, new_sigs])
         published = pc.take(articles.column("published"), pc.index_in(ids, value_set=article_ids))
