@@ -422,7 +422,9 @@ def update_clusters(corpus: Corpus | str, full: bool = False, workers: int | Non
     Cheap when nothing is new (reads the id and date columns, then stops). With
     ``full`` everything is recomputed; after a change of threshold all pairs are
     compared again from the stored signatures. Raises ``UsageError`` (status 75)
-    when another dedup is running on the corpus.
+    when another dedup is running on the corpus. From PARALLEL_FROM articles on,
+    work goes to spawned processes: a calling script needs the usual
+    ``if __name__ == "__main__":`` guard.
     """
     corpus = corpus if isinstance(corpus, Corpus) else Corpus(corpus)
     corpus.ensure_writable()

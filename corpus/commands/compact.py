@@ -12,7 +12,7 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "compact", help="merge small part files into larger ones",
         description="Merge runs of small Parquet parts (articles, aliases, dedup signatures) into "
-                    "parts of about --target-rows rows. Every row is kept; a crash at any point "
+                    "parts of at most --target-rows rows. Every row is kept; a crash at any point "
                     "loses nothing and the next run finishes the job.")
     parser.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
     parser.add_argument("--target-rows", type=int, default=DEFAULT_TARGET_ROWS,

@@ -14,7 +14,7 @@ def register(subparsers) -> None:
     parser.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
     parser.add_argument("--full", action="store_true", help="recompute every signature and cluster")
     parser.add_argument("--workers", type=int, default=None,
-                        help="processes for signing many new articles (default: one per core)")
+                        help="processes for signing and comparing many articles (default: one per core)")
     parser.set_defaults(func=run)
 
 
