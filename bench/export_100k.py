@@ -6,9 +6,7 @@ part), then runs each ``provnews export`` format in its own process and
 reads that process's peak RSS from wait4(). Baselines, in the same run:
 
 - ``pq.read_table`` of the parts + ``pq.write_table`` (zstd): the plain
-  pyarrow copy, which holds the whole corpus in memory;
-- ``Corpus.unique_articles()`` + ``pq.write_table``: the store's own
-  (materialising) unique-article view.
+  pyarrow copy, which holds the whole corpus in memory.
 
 Usage: python bench/export_100k.py [--articles 100000] [--workdir DIR] [--formats txt,jsonl,...]
 """
@@ -37,10 +35,6 @@ BASELINES = {   # name: (code run with argv corpus, out; the file it writes)
     "baseline: pq.read_table+write_table": (
         "import pyarrow.parquet as pq, sys; pq.write_table(pq.read_table(sys.argv[1] + '/articles'), "
         "sys.argv[2] + '/plain.parquet', compression='zstd')", "plain.parquet"),
-    "baseline: unique_articles()+write": (
-        "import pyarrow.parquet as pq, sys; from corpus.store import Corpus; "
-        "pq.write_table(Corpus(sys.argv[1]).unique_articles(), sys.argv[2] + '/unique.parquet', compression='zstd')",
-        "unique.parquet"),
 }
 
 

@@ -17,7 +17,7 @@ from corpus.demosite import DemoSites
 
 PROVNEWS = [sys.executable, "-m", "corpus.cli"]
 # Fast but still real: no politeness delays on loopback, short timeout for the slow-page fault.
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_TIMEOUT=2",
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_TIMEOUT=3",
         "-s", "RETRY_TIMES=1", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "LOG_LEVEL=INFO"]
 
 

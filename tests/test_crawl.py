@@ -5,7 +5,6 @@ import hashlib
 import json
 import unicodedata
 from collections import Counter
-from urllib.parse import urlsplit
 
 import pyarrow as pa
 import pyarrow.dataset as ds

@@ -66,6 +66,18 @@ def crawl_settings(args):
     return settings
 
 
+def group_near_duplicates(corpus: Corpus) -> None:
+    """Give the new articles their near-duplicate group (incremental; see corpus.neardup)."""
+    from corpus.neardup import update_clusters
+
+    if not corpus.parts():
+        return
+    try:
+        print("near-duplicates: " + update_clusters(corpus).line(), flush=True)
+    except UsageError as exc:  # a `provnews dedup` is running: it will group these too
+        print(f"near-duplicates: not updated ({exc})", flush=True)
+
+
 def run(args) -> int:
     chosen = select_sources(load_sources(args.sources_file), args.sources, args.province, args.kind)
     if not chosen:
@@ -83,5 +95,6 @@ def run(args) -> int:
         crawler = process.create_crawler("news")
         process.crawl(crawler, sources=",".join(s.key for s in chosen))
         process.start()
+        group_near_duplicates(corpus)   # cheap when nothing is new
     reason = crawler.stats.get_value("finish_reason")
     return 0 if reason == "finished" else EX_TEMPFAIL if reason == "corpus_locked" else 1

@@ -17,17 +17,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from corpus.errors import UsageError
+from corpus.neardup import cluster_table
 from corpus.store import ARTICLE_SCHEMA, VN_TZ, Corpus
 
-CLUSTER_SCHEMA = pa.schema([("id", pa.string()), ("dup_cluster", pa.string())])
 
 # Which stored row of an id is the article: the first fetched (ties: URL, then file position).
 FIRST_ROW = "fetched_at, url, filename, file_row_number"
-# ``urls`` of row alias ``a`` with the alias URLs of ``m.extra`` appended (as Corpus.unique_articles does).
+# ``urls`` of row alias ``a`` with the alias URLs of ``m.extra`` appended.
 MERGED_URLS = ("list_concat({a}.urls, list_filter(list_distinct(coalesce(m.extra, [])), "
                "lambda u: NOT list_contains({a}.urls, u))) AS urls")
 
@@ -38,14 +36,6 @@ def open_corpus(path: str | Path) -> Corpus:
     if not corpus.articles_dir.is_dir():
         raise UsageError(f"no corpus at {path} (no articles/ folder); run `provnews crawl --corpus {path}` first")
     return corpus
-
-
-def near_duplicate_clusters(corpus: Corpus) -> pa.Table:
-    """(id, dup_cluster) rows written by dedup; empty (every article alone) before dedup has run."""
-    path = corpus.root / "dedup" / "clusters.parquet"
-    if not path.exists():
-        return CLUSTER_SCHEMA.empty_table()
-    return pq.read_table(path, columns=["id", "dup_cluster"]).cast(CLUSTER_SCHEMA)
 
 
 def one_line(exc: Exception) -> str:
@@ -84,7 +74,7 @@ def _create_views(con: duckdb.DuckDBPyConnection, corpus: Corpus) -> None:
         con.execute("CREATE VIEW parts AS SELECT *, NULL::VARCHAR AS filename, NULL::BIGINT AS file_row_number "
                     "FROM no_parts")
     con.register("aliases", corpus.dataset("aliases"))
-    con.register("clusters", near_duplicate_clusters(corpus))
+    con.register("clusters", cluster_table(corpus))   # (id, dup_cluster); absent ids are alone
     con.execute("CREATE VIEW more_urls AS SELECT id, list(url ORDER BY seen_at) AS extra FROM aliases GROUP BY id")
     con.execute(f"""CREATE VIEW firsts AS SELECT * FROM parts
                    QUALIFY row_number() OVER (PARTITION BY id ORDER BY {FIRST_ROW}) = 1""")
