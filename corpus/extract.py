@@ -55,10 +55,14 @@ def _json_ld(tree) -> list[dict]:
 
 def _unwrap_layout_tables(tree) -> None:
     """Old portals (DNN, ASP.NET) lay articles out in tables; the extractor would print them as
-    table rows. A table holding paragraphs or headings is layout, not data: make it divs."""
-    for table in tree.xpath("//table[.//p or .//h1 or .//h2 or .//h3]"):
-        for element in table.iter("table", "tbody", "thead", "tfoot", "tr", "td", "th"):
-            element.tag = "div"
+    table rows. A table holding paragraphs or headings is layout, not data: make it divs.
+    Tables nested in it that hold no paragraphs (image boxes with captions) stay tables, so
+    PRUNE still finds them."""
+    layout = tree.xpath("//table[.//p or .//h1 or .//h2 or .//h3]")
+    own_parts = [element for table in layout for element in table.iter("tbody", "thead", "tfoot", "tr", "td", "th")
+                 if next(element.iterancestors("table")) is table]
+    for element in layout + own_parts:
+        element.tag = "div"
 
 
 def _title(tree, h1: list[str]) -> str | None:
