@@ -10,6 +10,11 @@ import json
 import re
 
 import trafilatura
+from htmldate import find_date
+from trafilatura.metadata import (
+    examine_meta, extract_author, extract_catstags, extract_meta_json, extract_sitename, extract_title,
+)
+from trafilatura.settings import set_date_params
 from trafilatura.utils import load_html
 
 from corpus.text import (
@@ -20,16 +25,25 @@ from corpus.text import (
 MIN_WORDS = 80
 # Image captions as Vietnamese CMSs mark them. Broader pruning (share, related, "caption" substrings)
 # lowered F1 on the public benchmark (bench/extraction_f1.py), so only exact caption markup goes.
-PRUNE = ["//figcaption", "//table[contains(@class,'image')]",
+# Whole <figure>s go too (same F1): a figure left in readability's output makes trafilatura run
+# jusText as well, a third of the extraction time on such pages.
+PRUNE = ["//figure", "//figcaption", "//table[contains(@class,'image')]",
          "//*[@class='caption' or contains(@class,'PhotoCMS_Caption') or contains(@class,'image_caption')]"]
+# trafilatura.bare_extraction settings, chosen by measurement (bench/throughput.py --settings).
+# with_metadata=False: provnews reads the metadata it needs itself (_metadata): same fields, less time.
+TRAFILATURA_OPTIONS = {"fast": False, "favor_precision": True, "with_metadata": False, "prune_xpath": PRUNE,
+                       "include_comments": False, "include_tables": True, "include_images": False,
+                       "deduplicate": False}
 META_DATE = (
     "//meta[@property='article:published_time']/@content",
     "//meta[@itemprop='datePublished']/@content",
     "//meta[@name='pubdate' or @name='publishdate' or @name='date']/@content",
     "//*[@itemprop='datePublished']/@datetime",
 )
+# trafilatura drops these too, but only after several passes over them; JSON-LD stays (its fallback reads it).
+SCRIPTS = "//script[not(@type='application/ld+json')] | //style"
 # The lead (sapo) often sits outside the body container, where the extractor drops it.
-LEAD = ("//*[contains(concat(' ', normalize-space(@class), ' '), ' sapo ') or contains(@class, 'sapo')"
+LEAD = ("//*[@class][contains(concat(' ', normalize-space(@class), ' '), ' sapo ') or contains(@class, 'sapo')"
         " or contains(@class, 'lead') or contains(@class, 'chapeau') or contains(@class, 'summary')"
         " or contains(@class, 'description') or contains(@class, 'excerpt') or contains(@class, 'intro')"
         " or contains(translate(@class, 'TM', 'tm'), 'tomtat') or contains(@class, 'mota')]")
@@ -55,10 +69,14 @@ def _json_ld(tree) -> list[dict]:
 
 def _unwrap_layout_tables(tree) -> None:
     """Old portals (DNN, ASP.NET) lay articles out in tables; the extractor would print them as
-    table rows. A table holding paragraphs or headings is layout, not data: make it divs."""
-    for table in tree.xpath("//table[.//p or .//h1 or .//h2 or .//h3]"):
-        for element in table.iter("table", "tbody", "thead", "tfoot", "tr", "td", "th"):
-            element.tag = "div"
+    table rows. A table holding paragraphs or headings is layout, not data: make it divs.
+    Tables nested in it that hold no paragraphs (image boxes with captions) stay tables, so
+    PRUNE still finds them."""
+    layout = tree.xpath("//table[.//p or .//h1 or .//h2 or .//h3]")
+    own_parts = [element for table in layout for element in table.iter("tbody", "thead", "tfoot", "tr", "td", "th")
+                 if next(element.iterancestors("table")) is table]
+    for element in layout + own_parts:
+        element.tag = "div"
 
 
 def _title(tree, h1: list[str]) -> str | None:
@@ -123,8 +141,31 @@ def _split_author(paragraphs: list[str], author: str | None) -> tuple[list[str],
     return paragraphs, author
 
 
-def parse_page(body: bytes, url: str, http_charset: str | None = None) -> dict:
-    """Everything the page says about itself, with no verdict on whether it is an article."""
+def _metadata(tree, url: str, need_title: bool, need_date: bool) -> dict:
+    """trafilatura's metadata, read only as far as provnews needs it.
+
+    trafilatura's own pass (with_metadata) spends most of its time on a date search and on a
+    byline search over a copy of the tree. provnews finds title and date itself, so those run
+    only as fallbacks here, and the byline search (``extract_author``) only when neither meta
+    tags, JSON-LD nor the last paragraph name an author (see parse_page).
+    """
+    meta = examine_meta(tree)
+    if meta.author and " " not in meta.author:      # as trafilatura: one-word meta authors are site names
+        meta.author = None
+    meta = extract_meta_json(tree, meta)
+    meta.title = (meta.title or extract_title(tree)) if need_title else None
+    meta.date = find_date(tree, **set_date_params(True), url=url) if need_date else None
+    meta.sitename = meta.sitename or extract_sitename(tree)
+    meta.categories = meta.categories or extract_catstags("category", tree)
+    meta.tags = meta.tags or extract_catstags("tag", tree)
+    meta.clean_and_trim()
+    return {k: getattr(meta, k) for k in ("title", "author", "date", "sitename", "categories", "tags")}
+
+
+def parse_page(body: bytes, url: str, http_charset: str | None = None, options: dict = TRAFILATURA_OPTIONS) -> dict:
+    """Everything the page says about itself, with no verdict on whether it is an article.
+
+    ``options`` are trafilatura's settings; other values are for bench/throughput.py to compare."""
     html, encoding = decode_html(body, http_charset)
     tree = load_html(html)
     if tree is None:
@@ -134,14 +175,19 @@ def parse_page(body: bytes, url: str, http_charset: str | None = None) -> dict:
     _unwrap_layout_tables(tree)
     published = find_published(tree, title)
     canonical = (tree.xpath("//link[@rel='canonical']/@href") or [None])[0]
-    doc = trafilatura.bare_extraction(
-        tree, url=url, with_metadata=True, include_comments=False, include_tables=True,
-        include_images=False, deduplicate=False, prune_xpath=PRUNE, as_dict=True, favor_precision=True)
+    meta = None if options["with_metadata"] else _metadata(tree, url, need_title=not title, need_date=not published)
+    for element in tree.xpath(SCRIPTS):
+        element.drop_tree()
+    doc = trafilatura.bare_extraction(tree, url=url, **options)
+    doc = doc.as_dict() if doc else None
     if not doc or not doc.get("text"):
         return {"reason": "no text"}
+    doc.update(meta or {})
     title = title or clean_line(doc.get("title") or "") or None
     paragraphs, author = _split_author(clean_paragraphs(doc["text"], title),
                                        clean_line(doc["author"]) if doc.get("author") else None)
+    if author is None and not options["with_metadata"] and (byline := extract_author(tree)):
+        paragraphs, author = _split_author(paragraphs, clean_line(byline))
     lead = signals["lead"]
     if lead and not any(lead[:60] in p or p[:60] in lead for p in paragraphs[:3]):
         paragraphs.insert(0, lead)

@@ -48,6 +48,12 @@ class ExtractPipeline(_Component):
     Back-pressure is Scrapy's own: a response counts against
     SCRAPER_SLOT_MAX_ACTIVE_SIZE until its item leaves the pipelines, so the
     engine stops scheduling downloads while extraction lags behind.
+
+    A worker that dies (killed, out of memory) breaks the whole pool and fails
+    every page in flight on it: the first such failure replaces the pool, and
+    each failed page is tried once more on the new one (counted as
+    retry/extractor_crashed); a page that fails twice is dropped
+    (error/extractor_crashed), so one bad page cannot stop the crawl.
     """
 
     def __init__(self, crawler):
@@ -59,23 +65,30 @@ class ExtractPipeline(_Component):
 
     def open_spider(self):
         if self.workers:
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("forkserver"))
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["corpus.extract"])   # workers start with it imported
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
 
     def close_spider(self):
         if self.pool:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
+    async def extract_in_pool(self, item, args) -> dict:
+        for attempt in (1, 2):
+            pool = self.pool
+            try:
+                return await asyncio.wrap_future(pool.submit(extract_page, *args))
+            except BrokenProcessPool:
+                if self.pool is pool:
+                    logger.warning("An extraction worker died; starting a new pool")
+                    pool.shutdown(wait=False)
+                    self.open_spider()
+                self.count(item, "retry/extractor_crashed" if attempt == 1 else "error/extractor_crashed")
+        raise _drop(f"extractor crashed twice: {item['url']}")
+
     async def process_item(self, item):
         args = (item.pop("body"), item["url"], item.pop("charset", None), self.min_words)
-        if self.pool is None:
-            result = extract_page(*args)
-        else:
-            try:
-                result = await asyncio.wrap_future(self.pool.submit(extract_page, *args))
-            except BrokenProcessPool:  # a worker died (e.g. out of memory): count, restart, go on
-                self.count(item, "error/extractor_crashed")
-                self.open_spider()
-                raise _drop("extractor crashed")
+        result = extract_page(*args) if self.pool is None else await self.extract_in_pool(item, args)
         if "reason" in result:
             self.count(item, "non_article/" + result["reason"].replace(" ", "_"))
             raise _drop(f"not an article ({result['reason']}): {item['url']}")
