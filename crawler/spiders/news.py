@@ -106,8 +106,9 @@ class NewsSpider(scrapy.Spider):
         wherever it was found.
         """
         allow = source.regex("allow")
-        if any(p.search(url) for p in source.regex("deny")) or (allow and not any(p.search(url) for p in allow)):
-            return None
+        if not source.owns(url) or any(p.search(url) for p in source.regex("deny")) or (
+                allow and not any(p.search(url) for p in allow)):
+            return None  # another outlet's link must not mark the article as requested for its owner
         kind = classify_url(canonical_url(url), source)
         if kind not in FOLLOW and kind != "article":
             return None
