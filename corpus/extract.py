@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import urljoin
 
 import trafilatura
 from htmldate import find_date
@@ -162,6 +163,16 @@ def _metadata(tree, url: str, need_title: bool, need_date: bool) -> dict:
     return {k: getattr(meta, k) for k in ("title", "author", "date", "sitename", "categories", "tags")}
 
 
+def page_links(tree, url: str) -> list[str]:
+    """The page's link targets, absolute, once each, in order.
+
+    Read here because the tree is parsed here already: the crawler follows an article's links
+    from this list instead of parsing the page a second time in Scrapy's reactor."""
+    base = urljoin(url, (tree.xpath("//base/@href") or [""])[0].strip())
+    links = (urljoin(base, href.strip()) for href in tree.xpath("//a/@href | //area/@href"))
+    return list(dict.fromkeys(link for link in links if link.startswith(("http://", "https://"))))
+
+
 def parse_page(body: bytes, url: str, http_charset: str | None = None, options: dict = TRAFILATURA_OPTIONS) -> dict:
     """Everything the page says about itself, with no verdict on whether it is an article.
 
@@ -170,6 +181,7 @@ def parse_page(body: bytes, url: str, http_charset: str | None = None, options: 
     tree = load_html(html)
     if tree is None:
         return {"reason": "unparsable HTML"}
+    links = page_links(tree, url)
     signals = _signals(tree)
     title = _title(tree, signals["h1"])
     _unwrap_layout_tables(tree)
@@ -181,7 +193,7 @@ def parse_page(body: bytes, url: str, http_charset: str | None = None, options: 
     doc = trafilatura.bare_extraction(tree, url=url, **options)
     doc = doc.as_dict() if doc else None
     if not doc or not doc.get("text"):
-        return {"reason": "no text"}
+        return {"reason": "no text", "links": links}
     doc.update(meta or {})
     title = title or clean_line(doc.get("title") or "") or None
     paragraphs, author = _split_author(clean_paragraphs(doc["text"], title),
@@ -199,21 +211,20 @@ def parse_page(body: bytes, url: str, http_charset: str | None = None, options: 
         "site_name": doc.get("sitename"), "categories": [c for c in (doc.get("categories") or []) if c],
         "tags": [t for t in (doc.get("tags") or []) if t], "encoding": encoding, "canonical": canonical,
         "article_markup": signals["og_article"] or signals["ld_article"], "dated_line": published is not None,
+        "links": links,
     }
 
 
 def extract_page(body: bytes, url: str, http_charset: str | None = None, min_words: int = MIN_WORDS) -> dict:
-    """Article fields of a page, or ``{"reason": ...}`` saying why it is not an article."""
+    """Article fields of a page, or ``{"reason": ...}`` saying why it is not an article.
+
+    Either way ``links`` lists the page's links for the crawler to follow."""
     if b"\x00" in body[:2048]:
-        return {"reason": "binary content"}
+        return {"reason": "binary content", "links": []}
     page = parse_page(body, url, http_charset)
-    if "reason" in page:
-        return page
-    if page["word_count"] < min_words:
-        return {"reason": "too little text"}
-    if page["language"] != "vi":
-        return {"reason": "not Vietnamese"}
-    dated, marked = page.pop("dated_line"), page.pop("article_markup")
-    if not (dated or marked):
-        return {"reason": "no article signals"}
-    return page
+    dated, marked = page.pop("dated_line", None), page.pop("article_markup", None)
+    reason = page.get("reason") or (
+        "too little text" if page["word_count"] < min_words else
+        "not Vietnamese" if page["language"] != "vi" else
+        "no article signals" if not (dated or marked) else None)
+    return {"reason": reason, "links": page.get("links", [])} if reason else page

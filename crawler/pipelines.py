@@ -89,6 +89,8 @@ class ExtractPipeline(_Component):
     async def process_item(self, item):
         args = (item.pop("body"), item["url"], item.pop("charset", None), self.min_words)
         result = extract_page(*args) if self.pool is None else await self.extract_in_pool(item, args)
+        for request in self.crawler.spider.follow_article_links(item, result.pop("links")):
+            self.crawler.engine.crawl(request)
         if "reason" in result:
             self.count(item, "non_article/" + result["reason"].replace(" ", "_"))
             raise _drop(f"not an article ({result['reason']}): {item['url']}")

@@ -14,11 +14,16 @@ from concurrent.futures import ProcessPoolExecutor
 import psutil
 import pyarrow.dataset as ds
 import pytest
+from scrapy.http import HtmlResponse
+from scrapy.linkextractors import LinkExtractor
+from scrapy.utils.url import url_has_any_extension
 
 from conftest import FAST, PROVNEWS, crawl
 from corpus.demosite import DemoSites
 from corpus.extract import extract_page
 from corpus.state import RunLog
+from corpus.urls import canonical_url
+from crawler.spiders.news import NOT_PAGES
 
 COMPARED = ("id", "url", "urls", "source", "title", "published", "author", "text", "language", "word_count",
             "categories", "tags", "site_name", "province")
@@ -61,6 +66,23 @@ def test_pool_and_inline_extraction_give_the_same_records(pages):
     for record in articles:
         assert record["id"] == hashlib.sha256(record["text"].encode("utf-8")).hexdigest()[:16]
 
+
+
+def test_worker_links_are_the_links_scrapys_link_extractor_reads(pages):
+    """Article pages' links come from the worker (corpus.extract.page_links), and the spider
+    drops files (NOT_PAGES): together the same URLs as Scrapy's LinkExtractor, on every demo page."""
+    extractor = LinkExtractor(unique=True, strip=True)
+    compared = 0
+    for body, url, charset in pages:
+        if b"<html" not in body[:2048].lower():
+            continue
+        scrapy_links = {canonical_url(link.url) for link in extractor.extract_links(
+            HtmlResponse(url, body=body, encoding=charset))}
+        worker_links = {canonical_url(u) for u in extract_page(body, url, charset)["links"]
+                        if not url_has_any_extension(u, NOT_PAGES)}
+        assert worker_links == scrapy_links, url
+        compared += bool(scrapy_links)
+    assert compared >= 60
 
 def stored_rows(corpus) -> list[dict]:
     table = ds.dataset(corpus / "articles").to_table(columns=list(COMPARED))

@@ -30,6 +30,7 @@ def run(args) -> int:
     page = verdict if "reason" not in verdict else parse_page(body, url, args.charset)
     if "reason" in page:
         raise UsageError(f"{path}: no article text found ({page['reason']})", status=1)
+    page.pop("links", None)
     if args.json:
         print(json.dumps(page, ensure_ascii=False, indent=2, default=str))
     else:

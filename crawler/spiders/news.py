@@ -5,10 +5,13 @@ registry's sitemaps (indexes and .xml.gz too), RSS/Atom feeds (registry or
 ``<link rel="alternate">``), and homepage -> category -> paginated listings.
 Each URL is classified before it is requested (corpus.pagekind); pages that
 may be articles go to the item pipelines as raw bytes, where extraction
-decides for good. Only the source's own hosts are followed.
+decides for good. Only the source's own hosts are followed. An article page is
+parsed once, in the extraction worker, which also lists its links: the item
+pipeline hands them back to ``follow_article_links``.
 """
 from __future__ import annotations
 
+import functools
 from urllib.parse import urljoin, urlsplit
 
 from email.utils import parsedate_to_datetime
@@ -18,12 +21,14 @@ from scrapy.exceptions import (
     CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError, DownloadTimeoutError,
     IgnoreRequest, ResponseDataLossError,
 )
-from scrapy.linkextractors import LinkExtractor
+from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from scrapy.utils.url import url_has_any_extension
 
 from crawler.middlewares import BudgetExhausted
+from corpus.extract import page_links
 from corpus.pagekind import classify_url
 from corpus.registry import load_sources, select_sources
 from corpus.state import RunLog
@@ -32,6 +37,7 @@ from corpus.text import parse_iso_datetime
 from corpus.urls import canonical_url, url_key
 
 FOLLOW = {"home", "category"}
+NOT_PAGES = {"." + ext for ext in IGNORED_EXTENSIONS}   # images, documents, media, archives: as LinkExtractor
 MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"\x00\x00\x01\x00")
 PAGINATION = ("page=", "/page/", "/trang-", "trang=", "currentpage")
 FAILURES = {
@@ -77,7 +83,7 @@ class NewsSpider(scrapy.Spider):
         spider.last_complete = {key: runs.last_success(key) for key in spider.sources}
         spider.requested_keys: set[str] = set()
         spider.pages = dict.fromkeys(spider.sources, 0)
-        spider.link_extractor = LinkExtractor(deny_extensions=None, unique=True, strip=True)
+        spider.link_kind = functools.lru_cache(maxsize=1 << 16)(spider._link_kind)
         return spider
 
     # -- bookkeeping -------------------------------------------------------
@@ -99,22 +105,17 @@ class NewsSpider(scrapy.Spider):
         return scrapy.Request(url, callback=callback, errback=self.failed, meta=meta, headers=headers,
                               dont_filter=role == "robots")
 
-    def candidate(self, url: str, source, parent):
-        """Request a page linked from ``parent`` unless it is stored, requested already or too deep.
+    def candidate(self, url: str, source, depth: int):
+        """Request a page linked from a page at ``depth`` unless it is stored, requested already or too deep.
 
         Only listings are depth-limited (calendar and archive traps): an article is a leaf,
         wherever it was found.
         """
-        allow = source.regex("allow")
-        if not source.owns(url) or any(p.search(url) for p in source.regex("deny")) or (
-                allow and not any(p.search(url) for p in allow)):
-            return None  # another outlet's link must not mark the article as requested for its owner
-        kind = classify_url(canonical_url(url), source)
+        kind, key = self.link_kind(source.key, url)
         if kind not in FOLLOW and kind != "article":
             return None
-        if kind in FOLLOW and parent.meta.get("depth", 0) >= self.listing_depth:
+        if kind in FOLLOW and depth >= self.listing_depth:
             return None
-        key = url_key(url)
         if kind == "article":
             if key in self.requested_keys:
                 return None
@@ -123,6 +124,17 @@ class NewsSpider(scrapy.Spider):
                 self.count(source.key, "skipped_known")
                 return None
         return self.request(url, source, kind, self.parse_page)
+
+    def _link_kind(self, source_key: str, url: str) -> tuple[str, str]:
+        """(page kind, url_key) of a link, or ("ruled_out", "") for another outlet's link, a file
+        (NOT_PAGES) or one the registry's deny/allow rules out. Cached as ``link_kind``: menus and related boxes repeat on
+        every page of a site, and classifying them was most of the reactor's work per page."""
+        source = self.sources[source_key]
+        allow = source.regex("allow")
+        if not source.owns(url) or url_has_any_extension(url, NOT_PAGES) or any(
+                p.search(url) for p in source.regex("deny")) or (allow and not any(p.search(url) for p in allow)):
+            return "ruled_out", ""  # another outlet's link must not mark the article as requested for its owner
+        return classify_url(canonical_url(url), source), url_key(url)
 
     # -- discovery ---------------------------------------------------------
     async def start(self):
@@ -167,7 +179,7 @@ class NewsSpider(scrapy.Spider):
                     yield req
             elif self.since and lastmod and lastmod < self.since:
                 continue  # modified before --since, so published before it too
-            elif req := self.candidate(loc, source, response):
+            elif req := self.candidate(loc, source, response.meta.get("depth", 0)):
                 yield req
 
     def parse_feed(self, response):
@@ -178,7 +190,7 @@ class NewsSpider(scrapy.Spider):
             link = entry.xpath("link/text() | link[not(@rel) or @rel='alternate']/@href").get("").strip()
             if not link or self.too_old(entry.xpath("pubDate/text() | published/text() | updated/text()").get()):
                 continue
-            if req := self.candidate(urljoin(response.url, link), source, response):
+            if req := self.candidate(urljoin(response.url, link), source, response.meta.get("depth", 0)):
                 yield req
 
     def too_old(self, date_text: str | None) -> bool:
@@ -204,34 +216,47 @@ class NewsSpider(scrapy.Spider):
             self.count(source.key, "error/not_html")
             return
         role = response.meta["role"]
-        if role == "article" or classify_url(response.url, source) == "article":
-            yield {"source": source.key, "url": response.url, "request_url": response.meta.get(
-                "redirect_urls", [response.request.url])[0], "body": body,
-                "charset": response.encoding}
-        else:
-            self.count(source.key, "listings_read")
         if role == "home":
             for href in response.xpath("//link[@rel='alternate'][contains(@type,'rss') or "
                                        "contains(@type,'atom')]/@href").getall():
                 if req := self.request(urljoin(response.url, href), source, "feed", self.parse_feed):
                     yield req
-        yield from self.follow_links(response, source)
+        if role == "article" or classify_url(response.url, source) == "article":
+            # Its links come back from the extraction worker, which parses the page anyway.
+            yield {"source": source.key, "url": response.url, "request_url": response.meta.get(
+                "redirect_urls", [response.request.url])[0], "body": body,
+                "charset": response.encoding, "depth": response.meta.get("depth", 0)}
+            return
+        self.count(source.key, "listings_read")
+        yield from self.follow_urls(page_links(response.selector.root, response.url), source, role,
+                                    response.meta.get("depth", 0))
 
-    def follow_links(self, response, source):
+    def follow_article_links(self, item: dict, links: list[str]):
+        """Requests for the links the extraction worker found on an article page.
+
+        They reach the scheduler through ``engine.crawl``, past the spider middlewares, so
+        depth and Referer are set here as DepthMiddleware and RefererMiddleware would."""
+        depth = item.pop("depth", 0)
+        for request in self.follow_urls(links, self.sources[item["source"]], "article", depth):
+            request.meta["depth"] = depth + 1
+            request.headers.setdefault("Referer", item["url"])
+            yield request
+
+    def follow_urls(self, urls, source, role: str, depth: int):
+        """Requests for the links of a page of ``role`` at ``depth``."""
         new_articles, pagination = 0, []
-        for link in self.link_extractor.extract_links(response):
-            url = link.url
-            if any(p in url.lower() for p in PAGINATION) and classify_url(url, source) == "category":
+        for url in urls:
+            if any(p in url.lower() for p in PAGINATION) and self.link_kind(source.key, url)[0] == "category":
                 pagination.append(url)
                 continue
-            req = self.candidate(url, source, response)
+            req = self.candidate(url, source, depth)
             if req is not None:
                 new_articles += req.meta["role"] == "article"
                 yield req
         # A listing page that brought nothing new ends its pagination (calendar traps, old archives).
-        if new_articles or response.meta["role"] == "home" or not self.known_keys:
+        if new_articles or role == "home" or not self.known_keys:
             for url in pagination:
-                if req := self.candidate(url, source, response):
+                if req := self.candidate(url, source, depth):
                     yield req
 
     def failed(self, failure):
