@@ -34,6 +34,7 @@ def article_html(k: int, article) -> str:
             f'<div class="tin-lien-quan"><h3>Tin liên quan</h3>{related}'
             f' <a href="bai-viet-a{k}.html#binh-luan">Bình luận</a></div>'
             f'<a href="/uploads/van-ban-so-12-a{k}.pdf">Tải văn bản</a> <a href="/anh/le-hoi-a{k}.jpg">Ảnh</a>'
+            f'<a href="/tin-tuc/{"rat-dai-" * 300}a{k + 100}.html">Liên kết hỏng</a>'
             "</body></html>")
 
 
@@ -99,6 +100,7 @@ def test_articles_linked_only_from_articles_are_stored_with_their_referer(site, 
     for k in range(2, CHAIN + 1):
         assert referers[f"/tin-tuc/bai-viet-a{k}.html"] == f"{site.base}/tin-tuc/bai-viet-a{k - 1}.html"
     assert not [path for path, _ in site.requests if path.endswith((".pdf", ".jpg"))], "files are not pages"
+    assert not [path for path, _ in site.requests if len(path) > 2000], "URLLENGTH_LIMIT holds for article links"
     pages = [path for path, _ in site.requests if path != "/robots.txt"]   # read by Scrapy and the spider
     assert len(pages) == len(set(pages)), "no page requested twice (fragment links fold into the page)"
 

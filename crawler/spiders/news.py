@@ -127,11 +127,14 @@ class NewsSpider(scrapy.Spider):
 
     def _link_kind(self, source_key: str, url: str) -> tuple[str, str]:
         """(page kind, url_key) of a link, or ("ruled_out", "") for another outlet's link, a file
-        (NOT_PAGES) or one the registry's deny/allow rules out. Cached as ``link_kind``: menus and related boxes repeat on
-        every page of a site, and classifying them was most of the reactor's work per page."""
-        source = self.sources[source_key]
+        (NOT_PAGES), a URL over URLLENGTH_LIMIT or one the registry's deny/allow rules out.
+
+        Cached as ``link_kind``: menus and related boxes repeat on every page of a site, and
+        classifying them was most of the reactor's work per page."""
+        source, max_length = self.sources[source_key], self.settings.getint("URLLENGTH_LIMIT")
         allow = source.regex("allow")
-        if not source.owns(url) or url_has_any_extension(url, NOT_PAGES) or any(
+        too_long = max_length and len(url) > max_length
+        if not source.owns(url) or too_long or url_has_any_extension(url, NOT_PAGES) or any(
                 p.search(url) for p in source.regex("deny")) or (allow and not any(p.search(url) for p in allow)):
             return "ruled_out", ""  # another outlet's link must not mark the article as requested for its owner
         return classify_url(canonical_url(url), source), url_key(url)
@@ -234,8 +237,9 @@ class NewsSpider(scrapy.Spider):
     def follow_article_links(self, item: dict, links: list[str]):
         """Requests for the links the extraction worker found on an article page.
 
-        They reach the scheduler through ``engine.crawl``, past the spider middlewares, so
-        depth and Referer are set here as DepthMiddleware and RefererMiddleware would."""
+        They reach the scheduler through ``engine.crawl``, past the spider middlewares, so depth and
+        Referer are set here as DepthMiddleware and RefererMiddleware would (and ``link_kind`` applies
+        UrlLengthMiddleware's limit)."""
         depth = item.pop("depth", 0)
         for request in self.follow_urls(links, self.sources[item["source"]], "article", depth):
             request.meta["depth"] = depth + 1
