@@ -1,8 +1,9 @@
 """Item pipelines: extract -> deduplicate -> write, one job each.
 
 Items leave the spider as raw pages ({source, url, request_url, body,
-charset}). ExtractPipeline turns them into articles in worker processes so
-Scrapy's reactor keeps fetching; DedupPipeline keeps one row per content id;
+charset, depth}). ExtractPipeline turns them into articles in worker processes so
+Scrapy's reactor keeps fetching, and hands each page's links back to the spider;
+DedupPipeline keeps one row per content id;
 ParquetWriterPipeline appends atomic Parquet parts to the corpus.
 """
 from __future__ import annotations

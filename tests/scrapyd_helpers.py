@@ -95,11 +95,15 @@ def site_pages(articles: list[Article]) -> dict[str, tuple[bytes, str]]:
 
 
 @contextmanager
-def serve_site(pages: dict[str, tuple[bytes, str]]):
-    """Serve ``pages`` on 127.0.0.1 (404 for anything else); yields the base URL."""
+def serve_site(pages: dict[str, tuple[bytes, str]], requests: list | None = None):
+    """Serve ``pages`` on 127.0.0.1 (404 for anything else); yields the base URL.
+
+    Each GET is appended to ``requests``, when given, as (path, headers)."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
+            if requests is not None:
+                requests.append((self.path, dict(self.headers)))
             found = pages.get(urllib.parse.urlsplit(self.path).path)
             body, ctype = found or (b"not found", "text/plain")
             self.send_response(200 if found else 404)

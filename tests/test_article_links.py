@@ -8,15 +8,14 @@ Referer of the page they came from.
 """
 from __future__ import annotations
 
-import threading
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pyarrow.dataset as ds
 import pytest
 
 from conftest import crawl
 from corpus.demosite.content import Writer
+from scrapyd_helpers import serve_site
 
 CHAIN = 5          # articles 1..5, each linked only from the one before
 HIDDEN = 9         # listed only on /chuyen-muc-an/, a category linked only from articles
@@ -49,30 +48,13 @@ class ChainSite:
     def __init__(self):
         writer = Writer("demo-longan", seed=7)
         self.articles = {k: writer.article(k, ["chinh-tri"]) for k in [*range(1, CHAIN + 1), HIDDEN]}
-        self.pages = {f"/tin-tuc/bai-viet-a{k}.html": article_html(k, a) for k, a in self.articles.items()}
-        self.pages["/"] = listing_html("/tin-tuc/")
-        self.pages["/tin-tuc/"] = listing_html("/tin-tuc/bai-viet-a1.html")
-        self.pages["/chuyen-muc-an/"] = listing_html(f"/tin-tuc/bai-viet-a{HIDDEN}.html")
-        self.requests: list[tuple[str, str | None]] = []
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                site.requests.append((self.path, self.headers.get("Referer")))
-                page = site.pages.get(self.path)
-                body = (page or "không tìm thấy").encode()
-                self.send_response(200 if page else 404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        pages = {f"/tin-tuc/bai-viet-a{k}.html": article_html(k, a) for k, a in self.articles.items()}
+        pages["/"] = listing_html("/tin-tuc/")
+        pages["/tin-tuc/"] = listing_html("/tin-tuc/bai-viet-a1.html")
+        pages["/chuyen-muc-an/"] = listing_html(f"/tin-tuc/bai-viet-a{HIDDEN}.html")
+        self.pages = {path: (html.encode(), "text/html; charset=utf-8") for path, html in pages.items()}
+        self.requests: list[tuple[str, dict]] = []
+        self.base = ""
 
     def registry(self, path):
         path.write_text(f'[[source]]\nkey = "chain"\nname = "Báo Chuỗi (test)"\nkind = "newspaper"\n'
@@ -84,8 +66,9 @@ class ChainSite:
 @pytest.fixture(scope="module")
 def site():
     chain = ChainSite()
-    yield chain
-    chain.server.shutdown()
+    with serve_site(chain.pages, chain.requests) as base:
+        chain.base = base.rstrip("/")
+        yield chain
 
 
 def stored_titles(corpus) -> set[str]:
@@ -96,7 +79,7 @@ def test_articles_linked_only_from_articles_are_stored_with_their_referer(site, 
     result = crawl(site.registry(tmp_path / "chain.toml"), tmp_path / "corpus")
     assert result.returncode == 0, result.stderr[-3000:]
     assert stored_titles(tmp_path / "corpus") == {a.title for a in site.articles.values()}
-    referers = {path: ref for path, ref in site.requests}
+    referers = {path: headers.get("Referer") for path, headers in site.requests}
     for k in range(2, CHAIN + 1):
         assert referers[f"/tin-tuc/bai-viet-a{k}.html"] == f"{site.base}/tin-tuc/bai-viet-a{k - 1}.html"
     assert not [path for path, _ in site.requests if path.endswith((".pdf", ".jpg"))], "files are not pages"

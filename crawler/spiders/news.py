@@ -75,6 +75,7 @@ class NewsSpider(scrapy.Spider):
             registry, spider.source_keys, spider.province, spider.kind)}
         spider.max_pages = settings.getint("PROVNEWS_MAX_PAGES")
         spider.listing_depth = settings.getint("PROVNEWS_LISTING_DEPTH")
+        spider.max_url_length = settings.getint("URLLENGTH_LIMIT")
         spider.corpus = Corpus(settings.get("PROVNEWS_CORPUS"))
         spider.corpus.ensure_writable()
         spider.known_ids, spider.known_keys = spider.corpus.known()
@@ -131,9 +132,9 @@ class NewsSpider(scrapy.Spider):
 
         Cached as ``link_kind``: menus and related boxes repeat on every page of a site, and
         classifying them was most of the reactor's work per page."""
-        source, max_length = self.sources[source_key], self.settings.getint("URLLENGTH_LIMIT")
+        source = self.sources[source_key]
         allow = source.regex("allow")
-        too_long = max_length and len(url) > max_length
+        too_long = self.max_url_length and len(url) > self.max_url_length
         if not source.owns(url) or too_long or url_has_any_extension(url, NOT_PAGES) or any(
                 p.search(url) for p in source.regex("deny")) or (allow and not any(p.search(url) for p in allow)):
             return "ruled_out", ""  # another outlet's link must not mark the article as requested for its owner
