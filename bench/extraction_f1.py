@@ -19,7 +19,7 @@ from pathlib import Path
 
 import trafilatura
 
-from corpus.extract import parse_page
+from corpus.text.extract import parse_page
 
 TOKEN = re.compile(r"\w+")
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "article-extraction"

@@ -8,8 +8,8 @@ frequencies, with set phrases of the seeds (5-syllable spans) mixed in per
 topic, so that two distinct articles of one topic share about as many
 trigrams as two real seed articles do (printed). A known fraction are edited
 copies of an earlier article (a changed paragraph, an update, a cut, a wire
-credit). Workers generate and sign the articles (corpus.neardup.signatures);
-corpus.neardup.similar_pairs compares them (in worker processes) and
+credit). Workers generate and sign the articles (corpus.dedup.neardup.signatures);
+corpus.dedup.neardup.similar_pairs compares them (in worker processes) and
 assign_clusters forms the clusters; a thread samples the memory (PSS) of the
 whole process tree. Wall times depend on what else runs on the machine: the
 run prints CPU seconds and the kernel's CPU pressure too.
@@ -37,7 +37,7 @@ import pyarrow as pa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from corpus import neardup  # noqa: E402 (after the path insert)
+from corpus.dedup import neardup  # noqa: E402 (after the path insert)
 
 SEEDS = ROOT / "corpus" / "data" / "seeds"
 SYLLABLES_PER_ARTICLE = 300

@@ -41,8 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import extraction_f1  # noqa: E402  (a sibling script, not a package)
 
 from corpus.demosite import DemoSites  # noqa: E402
-from corpus.extract import PRUNE, TRAFILATURA_OPTIONS, parse_page  # noqa: E402
-from corpus.state import RunLog  # noqa: E402
+from corpus.text.extract import PRUNE, TRAFILATURA_OPTIONS, parse_page  # noqa: E402
+from corpus.store.state import RunLog  # noqa: E402
 
 # Loopback needs no politeness: no delay, no AutoThrottle, many requests per host.
 FAST_CRAWL = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=64",

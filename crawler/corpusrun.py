@@ -13,7 +13,7 @@ from pathlib import Path
 
 from scrapy import signals
 
-from corpus.state import CorpusLocked, CrawlLock, RunLog
+from corpus.store.state import CorpusLocked, CrawlLock, RunLog
 from crawler.summary import per_source
 
 logger = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from scrapy.dupefilters import RFPDupeFilter
 
-from corpus.urls import canonical_url
+from corpus.sources.urls import canonical_url
 
 
 class CountingDupeFilter(RFPDupeFilter):

@@ -19,8 +19,8 @@ from concurrent.futures.process import BrokenProcessPool
 
 from scrapy.exceptions import DropItem
 
-from corpus.extract import extract_page
-from corpus.urls import canonical_url, url_key
+from corpus.text.extract import extract_page
+from corpus.sources.urls import canonical_url, url_key
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ class _Component:
 
 
 class ExtractPipeline(_Component):
-    """Runs corpus.extract.extract_page on a process pool (inline when workers = 0).
+    """Runs corpus.text.extract.extract_page on a process pool (inline when workers = 0).
 
     Back-pressure is Scrapy's own: a response counts against
     SCRAPER_SLOT_MAX_ACTIVE_SIZE until its item leaves the pipelines, so the
@@ -67,7 +67,7 @@ class ExtractPipeline(_Component):
     def open_spider(self):
         if self.workers:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["corpus.extract"])   # workers start with it imported
+            context.set_forkserver_preload(["corpus.text.extract"])   # workers start with it imported
             self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
 
     def close_spider(self):

@@ -11,11 +11,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from corpus import compact as compaction
+from corpus.store import compact as compaction
 from corpus.cli import main
 from corpus.errors import UsageError
 from corpus.export.view import connected
-from corpus.store import ARTICLE_SCHEMA, Corpus
+from corpus.store.parts import ARTICLE_SCHEMA, Corpus
 from data.neardup_pairs import article_row
 
 VN = timezone(timedelta(hours=7))

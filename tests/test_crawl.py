@@ -9,7 +9,7 @@ from collections import Counter
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from corpus.urls import url_key
+from corpus.sources.urls import url_key
 
 
 def stored(corpus) -> list[dict]:
@@ -107,7 +107,7 @@ def test_faults_are_counted_by_reason_and_the_crawl_goes_on(demo, crawled):
 
 
 def test_run_is_recorded(crawled):
-    from corpus.state import RunLog
+    from corpus.store.state import RunLog
 
     runs = RunLog(crawled.corpus / "state").runs()
     assert [r["status"] for r in runs] == ["finished"]

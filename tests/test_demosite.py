@@ -21,7 +21,7 @@ import pytest
 
 from corpus.demosite import DemoSites
 from corpus.demosite.content import VN_TZ, clean
-from corpus.registry import load_sources
+from corpus.sources.registry import load_sources
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ATOM = "{http://www.w3.org/2005/Atom}"

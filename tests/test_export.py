@@ -20,8 +20,8 @@ from corpus.export.select import Selection, Snapshot
 from corpus.export.synthetic import SEED_OUTLETS, article_row, build_corpus, publication_order, synthetic_articles
 from corpus.export.txt import file_name, seed_text
 from corpus.export.view import connected
-from corpus.registry import PROVINCES, Source, load_sources
-from corpus.store import Corpus
+from corpus.sources.registry import PROVINCES, Source, load_sources
+from corpus.store.parts import Corpus
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 PORTAL = Source(key="tayninh-portal", name="Cổng thông tin điện tử tỉnh Tây Ninh", province="Tây Ninh",

@@ -19,7 +19,7 @@ from corpus.export.card import sha256_file
 from corpus.export.hf import split_index
 from corpus.export.select import EXPORT_SCHEMA
 from corpus.export.synthetic import publication_order, synthetic_articles
-from corpus.store import Corpus
+from corpus.store.parts import Corpus
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 

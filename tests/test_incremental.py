@@ -13,8 +13,8 @@ import pytest
 
 from conftest import FAST, PROVNEWS, crawl
 from corpus.demosite import DemoSites
-from corpus.state import RunLog
-from corpus.urls import url_key
+from corpus.store.state import RunLog
+from corpus.sources.urls import url_key
 
 SITE = "demo-longan"
 

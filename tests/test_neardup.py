@@ -7,10 +7,10 @@ import numpy as np
 import pyarrow.parquet as pq
 from datasketch import MinHash
 
-from corpus import neardup
+from corpus.dedup import neardup
 from corpus.cli import main
-from corpus.compact import file_lock
-from corpus.store import Corpus
+from corpus.store.compact import file_lock
+from corpus.store.parts import Corpus
 from data.neardup_pairs import SEEDS, article_row, documents, labelled_pairs, seed_paragraphs
 
 VN = timezone(timedelta(hours=7))

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus.pagekind import classify_url
-from corpus.registry import Source, host_index, load_sources, source_for_url
+from corpus.sources.pagekind import classify_url
+from corpus.sources.registry import Source, host_index, load_sources, source_for_url
 
 SHARED_SOURCES = Path(os.environ.get("PROVNEWS_SHARED") or Path(__file__).resolve().parents[1].parent / "shared") \
     / "sources"

@@ -20,9 +20,9 @@ from scrapy.utils.url import url_has_any_extension
 
 from conftest import FAST, PROVNEWS, crawl
 from corpus.demosite import DemoSites
-from corpus.extract import extract_page
-from corpus.state import RunLog
-from corpus.urls import canonical_url
+from corpus.text.extract import extract_page
+from corpus.store.state import RunLog
+from corpus.sources.urls import canonical_url
 from crawler.spiders.news import NOT_PAGES
 
 COMPARED = ("id", "url", "urls", "source", "title", "published", "author", "text", "language", "word_count",
@@ -69,7 +69,7 @@ def test_pool_and_inline_extraction_give_the_same_records(pages):
 
 
 def test_worker_links_are_the_links_scrapys_link_extractor_reads(pages):
-    """Article pages' links come from the worker (corpus.extract.page_links), and the spider
+    """Article pages' links come from the worker (corpus.text.extract.page_links), and the spider
     drops files (NOT_PAGES): together the same URLs as Scrapy's LinkExtractor, on every demo page."""
     extractor = LinkExtractor(unique=True, strip=True)
     compared = 0

@@ -11,7 +11,7 @@ import pytest
 
 from corpus.cli import main
 from corpus.export.synthetic import synthetic_articles
-from corpus.store import Corpus
+from corpus.store.parts import Corpus
 
 PER_PROVINCE_PER_MONTH = """
     SELECT province, strftime(date_trunc('month', published), '%Y-%m') AS month, count(*) AS articles

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from corpus.cli import main
-from corpus.registry import (PROVINCES, RegistryError, check_registry, host_index, load_sources, select_sources,
+from corpus.sources.registry import (PROVINCES, RegistryError, check_registry, host_index, load_sources, select_sources,
                              source_for_url)
 
 SHARED_SOURCES = Path(os.environ.get("PROVNEWS_SHARED") or Path(__file__).resolve().parents[1].parent / "shared") \

@@ -60,7 +60,7 @@ def test_deploy_ships_the_corpus_package_and_its_data(scrapyd, deployed):
         entry_points = egg.read("EGG-INFO/entry_points.txt").decode()
     seeds = {f"corpus/data/seeds/{p.name}" for p in (REPO / "corpus/data/seeds").glob("*.txt")}
     assert seeds and seeds <= names
-    assert {"corpus/data/sources.toml", "corpus/data/provinces.tsv", "corpus/store.py", "corpus/extract.py",
+    assert {"corpus/data/sources.toml", "corpus/data/provinces.tsv", "corpus/store/parts.py", "corpus/text/extract.py",
             "crawler/settings.py", "crawler/spiders/news.py", "crawler/pipelines.py"} <= names
     assert "[scrapy]\nsettings = crawler.settings" in entry_points
 

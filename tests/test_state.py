@@ -4,9 +4,9 @@ import sys
 
 import pytest
 
-from corpus.state import EX_TEMPFAIL, CorpusLocked, CrawlLock, RunLog
+from corpus.store.state import EX_TEMPFAIL, CorpusLocked, CrawlLock, RunLog
 
-HOLD = "import sys, time; from corpus.state import CrawlLock; l = CrawlLock(sys.argv[1], 'r-other').__enter__(); print('held', flush=True); time.sleep(60)"
+HOLD = "import sys, time; from corpus.store.state import CrawlLock; l = CrawlLock(sys.argv[1], 'r-other').__enter__(); print('held', flush=True); time.sleep(60)"
 
 
 def test_second_holder_is_refused_with_the_holders_name(tmp_path):

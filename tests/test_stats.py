@@ -5,7 +5,7 @@ from collections import Counter
 
 from corpus.cli import main
 from corpus.export.synthetic import build_corpus, synthetic_articles
-from corpus.store import Corpus
+from corpus.store.parts import Corpus
 
 
 def test_stats_counts_per_source_and_province_and_date_range(tmp_path, capsys):

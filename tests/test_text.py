@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from corpus.text import article_id, clean_paragraphs, decode_html, is_vietnamese, parse_vn_datetime
+from corpus.text.clean import article_id, clean_paragraphs, decode_html, is_vietnamese, parse_vn_datetime
 
 VN = timezone(timedelta(hours=7))
 

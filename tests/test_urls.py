@@ -1,7 +1,7 @@
 """One article, one identity, whatever form its URL was linked in."""
 import pytest
 
-from corpus.urls import canonical_url, url_key
+from corpus.sources.urls import canonical_url, url_key
 
 BASE = "https://baolongan.vn/nam-2024-tinh-uy-long-an-de-ra-18-chi-tieu-chu-yeu-a166001.html"
 

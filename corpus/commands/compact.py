@@ -7,7 +7,7 @@ from corpus.errors import UsageError
 
 
 def register(subparsers) -> None:
-    from corpus.compact import DEFAULT_TARGET_ROWS
+    from corpus.store.compact import DEFAULT_TARGET_ROWS
 
     parser = subparsers.add_parser(
         "compact", help="merge small part files into larger ones",
@@ -21,8 +21,8 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from corpus.compact import compact
-    from corpus.store import Corpus
+    from corpus.store.compact import compact
+    from corpus.store.parts import Corpus
 
     if not (Path(args.corpus) / "articles").is_dir():
         raise UsageError(f"no corpus at {args.corpus} (no articles/ folder)")

@@ -5,9 +5,9 @@ import argparse
 from datetime import date
 
 from corpus.errors import UsageError
-from corpus.registry import load_sources, select_sources
-from corpus.state import EX_TEMPFAIL, CrawlLock, RunLog
-from corpus.store import Corpus
+from corpus.sources.registry import load_sources, select_sources
+from corpus.store.state import EX_TEMPFAIL, CrawlLock, RunLog
+from corpus.store.parts import Corpus
 
 
 def positive_int(value: str) -> int:
@@ -67,8 +67,8 @@ def crawl_settings(args):
 
 
 def group_near_duplicates(corpus: Corpus) -> None:
-    """Give the new articles their near-duplicate group (incremental; see corpus.neardup)."""
-    from corpus.neardup import update_clusters
+    """Give the new articles their near-duplicate group (incremental; see corpus.dedup.neardup)."""
+    from corpus.dedup.neardup import update_clusters
 
     if not corpus.parts():
         return

@@ -19,7 +19,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from corpus.neardup import update_clusters
+    from corpus.dedup.neardup import update_clusters
 
     if not (Path(args.corpus) / "articles").is_dir():
         raise UsageError(f"no corpus at {args.corpus} (no articles/ folder)")

@@ -36,7 +36,7 @@ def run(args) -> int:
     from corpus.demosite import DemoSites
     from corpus.export import export
     from corpus.export.select import Selection
-    from corpus.store import Corpus
+    from corpus.store.parts import Corpus
 
     if args.articles < 4:
         raise UsageError("--articles must be at least 4")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from corpus.errors import UsageError
 from corpus.export.txt import seed_text
-from corpus.extract import MIN_WORDS, extract_page, parse_page
+from corpus.text.extract import MIN_WORDS, extract_page, parse_page
 
 
 def register(sub) -> None:

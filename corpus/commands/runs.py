@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 
 from corpus.errors import UsageError
-from corpus.state import CrawlLock, RunLog
-from corpus.store import Corpus
+from corpus.store.state import CrawlLock, RunLog
+from corpus.store.parts import Corpus
 
 
 def register(sub) -> None:

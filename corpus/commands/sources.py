@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from corpus.errors import UsageError
-from corpus.registry import check_registry, default_registry_path, load_sources, select_sources
+from corpus.sources.registry import check_registry, default_registry_path, load_sources, select_sources
 
 COLUMNS = ("key", "province", "kind", "homepage", "verified")
 

@@ -28,7 +28,7 @@ from corpus.errors import UsageError
 from corpus.export import card, hf, jsonl, parquet, txt
 from corpus.export.select import Selection, Snapshot
 from corpus.export.view import connected
-from corpus.store import Corpus
+from corpus.store.parts import Corpus
 
 FORMATS = ("txt", "jsonl", "parquet", "hf")
 MEMORY_LIMIT = "256MB"   # DuckDB's share (joins, narrow sorts); it spills to disk beyond this

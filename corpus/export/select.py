@@ -26,8 +26,8 @@ import pyarrow.compute as pc
 
 from corpus.errors import UsageError
 from corpus.export.view import FIRST_ROW, MERGED_URLS
-from corpus.registry import KINDS, PROVINCES
-from corpus.store import ARTICLE_SCHEMA, VN_TZ
+from corpus.sources.registry import KINDS, PROVINCES
+from corpus.store.parts import ARTICLE_SCHEMA, VN_TZ
 
 EXPORT_SCHEMA = ARTICLE_SCHEMA.append(pa.field("dup_cluster", pa.string(), nullable=False))
 ORDER = "published NULLS LAST, id"

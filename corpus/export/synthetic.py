@@ -15,9 +15,9 @@ from datetime import datetime, timedelta, timezone
 from importlib import resources
 from zoneinfo import ZoneInfo
 
-from corpus.registry import load_sources
-from corpus.store import VN_TZ, Corpus
-from corpus.text import article_id
+from corpus.sources.registry import load_sources
+from corpus.store.parts import VN_TZ, Corpus
+from corpus.text.clean import article_id
 
 VIETNAM = ZoneInfo(VN_TZ)
 _WIDGETS = {"Tiếng Việt | English", "Chia sẻ bài viết", "< Trở về trang trước", "Gửi bình luận của bạn"}

@@ -14,7 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from corpus.export.card import Split
-from corpus.store import VN_TZ
+from corpus.store.parts import VN_TZ
 
 VIETNAM = ZoneInfo(VN_TZ)
 

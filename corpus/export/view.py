@@ -19,8 +19,8 @@ from pathlib import Path
 import duckdb
 
 from corpus.errors import UsageError
-from corpus.neardup import cluster_table
-from corpus.store import ARTICLE_SCHEMA, VN_TZ, Corpus
+from corpus.dedup.neardup import cluster_table
+from corpus.store.parts import ARTICLE_SCHEMA, VN_TZ, Corpus
 
 
 # Which stored row of an id is the article: the first fetched (ties: URL, then file position).

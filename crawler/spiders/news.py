@@ -3,7 +3,7 @@
 Discovery per source: robots.txt ``Sitemap:`` lines, ``/sitemap.xml`` and the
 registry's sitemaps (indexes and .xml.gz too), RSS/Atom feeds (registry or
 ``<link rel="alternate">``), and homepage -> category -> paginated listings.
-Each URL is classified before it is requested (corpus.pagekind); pages that
+Each URL is classified before it is requested (corpus.sources.pagekind); pages that
 may be articles go to the item pipelines as raw bytes, where extraction
 decides for good. Only the source's own hosts are followed. An article page is
 parsed once, in the extraction worker, which also lists its links: the item
@@ -28,13 +28,13 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from scrapy.utils.url import url_has_any_extension
 
 from crawler.middlewares import BudgetExhausted
-from corpus.extract import page_links
-from corpus.pagekind import classify_url
-from corpus.registry import load_sources, select_sources
-from corpus.state import RunLog
-from corpus.store import Corpus
-from corpus.text import parse_iso_datetime
-from corpus.urls import canonical_url, url_key
+from corpus.text.extract import page_links
+from corpus.sources.pagekind import classify_url
+from corpus.sources.registry import load_sources, select_sources
+from corpus.store.state import RunLog
+from corpus.store.parts import Corpus
+from corpus.text.clean import parse_iso_datetime
+from corpus.sources.urls import canonical_url, url_key
 
 FOLLOW = {"home", "category"}
 NOT_PAGES = {"." + ext for ext in IGNORED_EXTENSIONS}   # images, documents, media, archives: as LinkExtractor

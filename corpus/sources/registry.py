@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from corpus.errors import UsageError
-from corpus.urls import HOST_PREFIX
+from corpus.sources.urls import HOST_PREFIX
 
 KINDS = ("newspaper", "portal", "party", "radio_tv", "other")
 REQUIRED = ("key", "name", "province", "homepage")

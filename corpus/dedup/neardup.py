@@ -35,8 +35,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from corpus.compact import file_lock, reading
-from corpus.store import Corpus, write_atomic
+from corpus.store.compact import file_lock, reading
+from corpus.store.parts import Corpus, write_atomic
 
 # Chosen on the labelled pairs of tests/test_neardup.py (see README).
 NUM_PERM = 128

@@ -4,7 +4,7 @@ Layout of a corpus folder::
 
     articles/part-<utc time>-<random>.parquet   one row per article (ARTICLE_SCHEMA)
     aliases/part-....parquet                    later URLs of an already stored article
-    state/                                      crawl state, lock, runs (see corpus.state)
+    state/                                      crawl state, lock, runs (see corpus.store.state)
 
 Every writer (several crawler processes may share one corpus) writes its own
 uniquely named parts: a dot-prefixed temporary file, fsync, then rename, so a
@@ -127,7 +127,7 @@ class Corpus:
 
     def known(self) -> tuple[set[str], set[str]]:
         """Ids and URL keys of everything stored (articles and aliases)."""
-        from corpus.urls import url_key
+        from corpus.sources.urls import url_key
 
         ids: set[str] = set()
         keys: set[str] = set()

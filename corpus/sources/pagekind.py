@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from corpus.registry import Source
+from corpus.sources.registry import Source
 
 # Path segments that name the page kind whatever follows them.
 SEARCH_SEGMENTS = {"tim-kiem", "timkiem", "search", "tra-cuu"}

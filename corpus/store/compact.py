@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corpus.errors import UsageError
-from corpus.store import write_atomic
+from corpus.store.parts import write_atomic
 
 DEFAULT_TARGET_ROWS = 50_000
 FOLDERS = ("articles", "aliases", "dedup/signatures")  # append-only part folders

@@ -18,7 +18,7 @@ from trafilatura.metadata import (
 from trafilatura.settings import set_date_params
 from trafilatura.utils import load_html
 
-from corpus.text import (
+from corpus.text.clean import (
     DATE_LINE, DATE_ONLY, article_id, clean_line, clean_paragraphs, decode_html, is_vietnamese,
     parse_iso_datetime, parse_vn_datetime, word_count,
 )
