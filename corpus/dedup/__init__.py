@@ -1,0 +1,1 @@
+"""Dedup: near-duplicate grouping over stored articles (exact duplicates are folded by id at store time)."""
