@@ -5,7 +5,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from corpus.text.clean import article_id, clean_paragraphs, decode_html, is_vietnamese, parse_vn_datetime
+from corpus.text.clean import article_id, decode_html, is_vietnamese
+from corpus.text.dates import parse_vn_datetime
+from corpus.text.furniture import clean_paragraphs
 
 VN = timezone(timedelta(hours=7))
 

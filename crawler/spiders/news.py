@@ -33,7 +33,7 @@ from corpus.sources.pagekind import classify_url
 from corpus.sources.registry import load_sources, select_sources
 from corpus.store.state import RunLog
 from corpus.store.parts import Corpus
-from corpus.text.clean import parse_iso_datetime
+from corpus.text.dates import parse_iso_datetime
 from corpus.sources.urls import canonical_url, url_key
 
 FOLLOW = {"home", "category"}
