@@ -7,7 +7,7 @@ import pytest
 
 from corpus.text.clean import article_id, decode_html, is_vietnamese
 from corpus.text.dates import parse_vn_datetime
-from corpus.text.furniture import clean_paragraphs
+from corpus.text.furniture import clean_paragraphs, place_lead
 
 VN = timezone(timedelta(hours=7))
 
@@ -82,3 +82,34 @@ def test_article_id_is_sha256_prefix():
 def test_language_check():
     assert is_vietnamese("Thường trực Ban Bí thư làm việc tại tỉnh Vĩnh Phúc về công tác xây dựng Đảng")
     assert not is_vietnamese("The provincial Party Committee held its meeting on Tuesday in the capital")
+
+
+def test_captions_related_lists_placeholders_and_follow_lines_go():
+    text = "\n".join([
+        "Trang chủ » Tin tức - Sự kiện", "Theo dõi Báo Tây Ninh trên", "google news", "{title}",
+        "Ngày 10/5, Tỉnh ủy Long An tổ chức Hội nghị trực tuyến.", "Quang cảnh hội nghị. (Ảnh: Minh Tâm)",
+        "Trong ảnh: Lực lượng kiểm lâm diễn tập chữa cháy.", "(Ảnh tư liệu)", "Đại biểu phát biểu. Ảnh: Hoàng Yến",
+        "Hội nghị thống nhất các giải pháp.", "In bài này", "Đọc báo in", "Tải ứng dụng", "TAGS",
+        "Tin cùng chuyên mục:", "Tập huấn kỹ thuật nuôi tôm nước lợ", "Ra quân phòng chống dịch bệnh",
+        "- Kiểm tra tiến độ nạo vét kênh (10/01/2020)", "Tổng số lượt truy cập: 1.254.332",
+    ])
+    assert clean_paragraphs(text) == ["Ngày 10/5, Tỉnh ủy Long An tổ chức Hội nghị trực tuyến.",
+                                      "Hội nghị thống nhất các giải pháp."]
+
+
+def test_an_inline_related_box_ends_at_the_next_sentence():
+    text = "Đoạn một của bài viết.\nTin liên quan\nMột tiêu đề khác\nĐoạn hai của bài viết tiếp tục."
+    assert clean_paragraphs(text) == ["Đoạn một của bài viết.", "Đoạn hai của bài viết tiếp tục."]
+
+
+def test_a_menu_before_the_title_goes_and_repeats_appear_once():
+    text = "Chính phủ\nThủ tướng\nBộ ngành\nTiêu đề bài viết hôm nay\nĐoạn một.\nĐoạn hai.\nĐoạn một."
+    assert clean_paragraphs(text, title="Tiêu đề bài viết hôm nay") == ["Đoạn một.", "Đoạn hai."]
+
+
+def test_the_lead_comes_first_once_with_its_outlet_marker():
+    lead = "(Baonghean.vn) - Nhiều hợp tác xã đã ứng dụng cảm biến vào sản xuất nông nghiệp."
+    body = ["Nhiều hợp tác xã đã ứng dụng cảm biến vào sản xuất nông nghiệp.", "Đoạn hai."]
+    assert place_lead(body, lead) == [lead, "Đoạn hai."]
+    assert place_lead(["Đoạn hai."], lead) == [lead, "Đoạn hai."]
+    assert clean_paragraphs("ĐTO -\nSáng 23/4, lễ ra quân diễn ra.") == ["ĐTO - Sáng 23/4, lễ ra quân diễn ra."]

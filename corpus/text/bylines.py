@@ -6,8 +6,12 @@ sometimes before the lead ("Đ.ĐẠO - H.QUÂN | Sau hai năm…"). Names are k
 
 Meta tags and JSON-LD often name the site instead: the outlet's name, its domain, its parent
 company or a CMS account ("NLD.COM.VN", "Baochinhphu.vn", "VCCorp.vn", "TUOI TRE ONLINE",
-"Super User"). Those are publishers, never authors. "Theo TTXVN" (and "Nguồn: …") credits a
-source: on every site it stays the text's last line and is not taken as the author.
+"Super User"). Those are publishers, never authors.
+
+"Theo TTXVN", "Theo Báo Long An", "Nguồn: VOV" credit a source. Sites print the credit in
+the body, in the byline box or in meta tags; whichever, it is neither the author nor article
+text: the same story republished by many outlets then keeps one text (and one id), and the
+outlets it was seen at are its URLs.
 """
 from __future__ import annotations
 
@@ -27,7 +31,8 @@ NAME_SEPARATORS = re.compile(r"\s+[-–—&]\s+|\s*[,;/]\s*|\s+và\s+")
 # One word of a name: "Nguyễn", "ĐẶNG", "P.V", "Đ.ĐẠO", "H.", a trailing "(TTXVN)" is allowed.
 NAME_WORD = re.compile(r"^(?:[^\W\d_]\.)*[^\W\d_][^\W\d_'’.-]*\.?$")
 AGENCY = re.compile(r"^\(?(?:ttxvn|vna|ttxvn/vietnam\+|vietnam\+|ttxvn/vna)\)?$", re.I)
-CREDIT = re.compile(r"^\(?(?:theo|nguồn)\b\s*:?\s*\S", re.I)
+# "Theo TTXVN", "(Theo VOV)", "Nguồn: Báo Nhân Dân", "Theo Thái Sơn/Báo QĐND"; not "Theo báo cáo, …".
+CREDIT = re.compile(r"^\(?(?:theo|nguồn\s*:)\s*[A-ZĐÀ-Ỹ(][^,;]{0,60}$", re.I)
 # Publisher-like names: outlets, offices, companies, CMS accounts.
 PUBLISHER_WORDS = re.compile(
     r"^(?:báo|tạp chí|tap chi|đài|cổng thông tin|cổng ttđt|trang thông tin|trang tin|ubnd|ủy ban|uỷ ban|sở |"
@@ -74,8 +79,12 @@ def is_publisher(name: str, keys: set[str]) -> bool:
 
 
 def is_credit(line: str) -> bool:
-    """A source credit ("Theo TTXVN", "Nguồn: Báo Nhân Dân", "TTXVN"): text, not an author."""
-    return bool(CREDIT.match(line)) or bool(AGENCY.match(line.strip()))
+    """A source credit ("Theo TTXVN", "Nguồn: Báo Nhân Dân", "TTXVN")."""
+    line = line.strip().rstrip(".")
+    if AGENCY.match(line):
+        return True
+    match = CREDIT.match(line)
+    return bool(match) and len(line.split()) <= 8 and line.split(maxsplit=1)[-1][:1].isupper()
 
 
 def _names(line: str) -> str | None:
@@ -105,8 +114,6 @@ def split_signature(paragraphs: list[str]) -> tuple[list[str], str | None]:
     if not paragraphs:
         return paragraphs, None
     tail = len(paragraphs) - 1
-    if is_credit(paragraphs[tail]) and tail > 0:
-        tail -= 1
     if tail > 0 and (names := _names(paragraphs[tail])):
         return paragraphs[:tail] + paragraphs[tail + 1:], names
     head, sep, rest = paragraphs[0].partition(" | ")
@@ -119,7 +126,10 @@ def split_signature(paragraphs: list[str]) -> tuple[list[str], str | None]:
 
 def choose_author(paragraphs: list[str], declared: list[str], keys: set[str]) -> tuple[list[str], str | None]:
     """The printed signature first; else the first declared author (meta, JSON-LD, byline
-    markup) that is not the site; a declared author printed as the last line leaves the text."""
+    markup) that is neither the site nor a credit. Source credits closing the text go, and a
+    declared author printed as the last line leaves the text."""
+    while len(paragraphs) > 1 and is_credit(paragraphs[-1]):
+        paragraphs = paragraphs[:-1]
     paragraphs, signed = split_signature(paragraphs)
     if signed:
         return paragraphs, signed

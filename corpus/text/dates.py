@@ -36,11 +36,12 @@ TIME = re.compile(r"(?<![\d:])(\d{1,2})\s*(?::|h|g|giờ)\s*(\d{2})(?::(\d{2}))?
                   re.I)
 OFFSET = re.compile(r"gmt\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.I)
 
-# Words a date line carries besides the date itself (compared casefolded).
+# Words a date line carries besides the date itself (compared casefolded). The first kind
+# label a date line even after a category name ("Chính trị - Ngày đăng : 16:58, 25/09/2021").
 DATE_LABELS = re.compile(
-    r"ngày đăng|đăng ngày|ngày cập nhật|cập nhật(?: ngày| lúc)?|đăng lúc|gửi lúc|thời gian đăng|thời gian|"
-    r"được đăng|xuất bản|ngày|lúc|thứ (?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ nhật|"
-    r"lượt xem|lượt đọc|bình luận|in bài này|gmt|clock|am|pm", re.I)
+    r"ngày đăng|đăng ngày|ngày cập nhật|cập nhật(?: ngày| lúc)?|đăng lúc|gửi lúc|thời gian đăng|"
+    r"được đăng|xuất bản|thứ (?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ nhật|lượt xem|lượt đọc|gmt", re.I)
+DATE_WORDS = re.compile(r"thời gian|ngày|lúc|bình luận|in bài này|clock|am|pm", re.I)
 
 
 def _year(text: str) -> int:
@@ -129,7 +130,7 @@ def is_date_line(line: str, strict: bool = True) -> bool:
         rest = rest[:start] + " " + rest[end:]
     rest = TIME.sub(" ", rest)
     labelled = DATE_LABELS.search(rest) is not None
-    rest = re.sub(r"[\W\d_]+", " ", DATE_LABELS.sub(" ", rest)).strip()
+    rest = re.sub(r"[\W\d_]+", " ", DATE_WORDS.sub(" ", DATE_LABELS.sub(" ", rest))).strip()
     if not rest:
         return True
     return len(rest) <= (40 if labelled else 0) if strict else len(rest) <= 12 or (labelled and len(rest) <= 40)
@@ -160,14 +161,15 @@ META_DATE = (
 TEXT_BEFORE = "preceding::text()[normalize-space()][not(parent::script or parent::style)][position() <= $n]"
 TEXT_AFTER = "following::text()[normalize-space()][not(parent::script or parent::style)][position() <= $n]"
 TEXT_FIRST = "(//body//text()[normalize-space()][not(parent::script or parent::style)])[position() <= $n]"
-TIME_NEAR = "following::time[@datetime][1]/@datetime | preceding::time[@datetime][1]/@datetime"
+TIME_NEAR = ("following::time[@datetime][1]/@datetime", "preceding::time[@datetime][1]/@datetime")
 
 
 def _metadata_values(tree, anchor, ld_items: list[dict]) -> list[str]:
     values = [v for xpath in META_DATE for v in tree.xpath(xpath)]
     values += [item["datePublished"] for item in ld_items if isinstance(item.get("datePublished"), str)]
     # <time datetime> without itemprop: the one next to the headline (others date related links).
-    values += anchor.xpath(TIME_NEAR)[:1] if anchor is not None else tree.xpath("//time/@datetime")[:1]
+    near = [v for xpath in TIME_NEAR for v in anchor.xpath(xpath)] if anchor is not None else []
+    values += near[:1] or tree.xpath("//time/@datetime")[:1]
     return values
 
 
