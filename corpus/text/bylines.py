@@ -19,6 +19,8 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
+from corpus.text.clean import clean_line
+
 # Group signatures written in lower case.
 GROUP_NAMES = {"nhóm phóng viên", "nhóm pv", "nhóm ptv", "nhóm ctv", "pv", "p.v", "ctv", "ptv", "phóng viên",
                "nhóm phóng viên thường trú", "pv tổng hợp"}
@@ -134,7 +136,7 @@ def choose_author(paragraphs: list[str], declared: list[str], keys: set[str]) ->
     if signed:
         return paragraphs, signed
     for name in declared:
-        name = " ".join((name or "").split())
+        name = clean_line(name or "")
         if not name or is_credit(name):
             continue
         people = [p for p in re.split(r"\s*;\s*", name) if p and not is_publisher(p, keys)]
