@@ -103,8 +103,9 @@ def test_an_inline_related_box_ends_at_the_next_sentence():
 
 
 def test_a_menu_before_the_title_goes_and_repeats_appear_once():
-    text = "Chính phủ\nThủ tướng\nBộ ngành\nTiêu đề bài viết hôm nay\nĐoạn một.\nĐoạn hai.\nĐoạn một."
-    assert clean_paragraphs(text, title="Tiêu đề bài viết hôm nay") == ["Đoạn một.", "Đoạn hai."]
+    lead = "Chiều 18/1, Thủ tướng Chính phủ chủ trì phiên họp Chính phủ thường kỳ tháng 1 tại Hà Nội."
+    text = f"Chính phủ\nThủ tướng\nBộ ngành\nTiêu đề bài viết hôm nay\n{lead}\nĐoạn hai.\n{lead}\nĐoạn ba.\nĐoạn hai."
+    assert clean_paragraphs(text, title="Tiêu đề bài viết hôm nay") == [lead, "Đoạn hai.", "Đoạn ba.", "Đoạn hai."]
 
 
 def test_the_lead_comes_first_once_with_its_outlet_marker():

@@ -45,6 +45,8 @@ RELATED_ITEM = re.compile(r"^(?:[-–•*+»›]\s*)?.{8,220}?\s\(\d{1,2}[/.-]\d
 # The outlet marker alone on its line ("(Baonghean.vn) -", "ĐTO -"): it belongs to the lead after it.
 MARKER_ONLY = re.compile(r"^\(?[A-ZĐ][\w.+]{1,24}\)?\s*[-–]$")
 MAX_CAPTION_WORDS = 40
+# A sentence this long seen again is a repeated lead or caption; shorter repeats are list items.
+MIN_REPEAT_WORDS = 10
 
 
 def is_boilerplate(line: str) -> bool:
@@ -94,7 +96,7 @@ def _drop_before_title(lines: list[str], title_key: str | None) -> list[str]:
 
 def clean_paragraphs(text: str, title: str | None = None) -> list[str]:
     """Article paragraphs from extractor output: cleaned, furniture, captions and title removed,
-    every paragraph once, an outlet marker joined to its lead."""
+    repeated sentences once, an outlet marker joined to its lead."""
     title_key = clean_line(title).casefold() if title else None
     lines = [clean_line(raw) for raw in text.splitlines()]
     lines = _drop_before_title([line for line in lines if line], title_key)
@@ -102,9 +104,10 @@ def clean_paragraphs(text: str, title: str | None = None) -> list[str]:
     for line in drop_related(lines):
         if is_boilerplate(line) or is_caption(line) or (title_key and line.casefold() == title_key):
             continue
-        if line in seen:
+        if (out and out[-1] == line) or line in seen:
             continue
-        seen.add(line)
+        if len(line.split()) >= MIN_REPEAT_WORDS:
+            seen.add(line)
         if out and MARKER_ONLY.match(out[-1]):
             out[-1] = f"{out[-1]} {line}"
             continue
@@ -112,24 +115,17 @@ def clean_paragraphs(text: str, title: str | None = None) -> list[str]:
     return out
 
 
-def _unmarked(text: str) -> str:
-    """A lead without its outlet marker, for comparison ("(BTN) - TP. Tây Ninh…" -> "TP. Tây Ninh…")."""
-    head, sep, rest = text.partition(" - ")
-    return rest if sep and len(head) <= 26 and " " not in head.strip("()") else text
-
-
 def place_lead(paragraphs: list[str], lead: str | None) -> list[str]:
-    """The lead (sapo) first and once, as the page prints it, outlet marker included.
+    """The lead (sapo) first, with its outlet marker.
 
-    The lead often sits outside the body container (the extractor then drops it), or the
-    body repeats it, or prints it after a kicker line; the sapo element's own text wins when
-    it carries the marker the body copy lacks."""
+    The lead often sits outside the body container, where the extractor drops it: then it
+    goes first. When the body has it without the marker the sapo element prints
+    ("(Baonghean.vn) - …"), the sapo's own text replaces it."""
     if not lead:
         return paragraphs
-    key = _unmarked(lead)[:60]
-    found = [i for i, p in enumerate(paragraphs[:4]) if key in p or _unmarked(p)[:60] in lead]
-    rest = [p for i, p in enumerate(paragraphs) if i not in found and p != lead]
-    if not found:
-        return [lead] + rest
-    best = max((paragraphs[i] for i in found), key=len)
-    return [lead if len(lead) >= len(best) else best] + rest
+    for i, p in enumerate(paragraphs[:3]):
+        if lead[:60] in p or p[:60] in lead:
+            if len(p) < len(lead) <= len(p) + 30 and lead.endswith(p):
+                return paragraphs[:i] + [lead] + paragraphs[i + 1:]
+            return paragraphs
+    return [lead] + paragraphs
