@@ -34,7 +34,7 @@ def test_byline_before_the_lead():
 
 @pytest.mark.parametrize("line", [
     "Giám đốc Sở đề nghị các địa phương chủ động lịch thời vụ.", "Hà Nội, ngày 10/5/2024",
-    "Theo TTXVN", "Xin cảm ơn bà!", "Kết quả cụ thể như sau:",
+    "Theo TTXVN", "Xin cảm ơn bà!", "Kết quả cụ thể như sau:", "Photos", "GIRLS BASKETBALL", "BAAR, SWITZERLAND",
 ])
 def test_sentences_and_credits_are_not_signatures(line):
     assert not looks_like_names(line)

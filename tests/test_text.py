@@ -106,6 +106,7 @@ def test_a_menu_before_the_title_goes_and_repeats_appear_once():
     lead = "Chiều 18/1, Thủ tướng Chính phủ chủ trì phiên họp Chính phủ thường kỳ tháng 1 tại Hà Nội."
     text = f"Chính phủ\nThủ tướng\nBộ ngành\nTiêu đề bài viết hôm nay\n{lead}\nĐoạn hai.\n{lead}\nĐoạn ba.\nĐoạn hai."
     assert clean_paragraphs(text, title="Tiêu đề bài viết hôm nay") == [lead, "Đoạn hai.", "Đoạn ba.", "Đoạn hai."]
+    assert clean_paragraphs("| a | b |\n|---|---|\n| 1 | 2 |\n|---|---|") == ["| a | b |", "|---|---|", "| 1 | 2 |", "|---|---|"]
 
 
 def test_the_lead_comes_first_once_with_its_outlet_marker():

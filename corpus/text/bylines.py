@@ -32,6 +32,7 @@ ROLE_PREFIX = re.compile(r"^(?:bài và ảnh|bài, ảnh|bài|tin và ảnh|tin
 NAME_SEPARATORS = re.compile(r"\s+[-–—&]\s+|\s*[,;/]\s*|\s+và\s+")
 # One word of a name: "Nguyễn", "ĐẶNG", "P.V", "Đ.ĐẠO", "H.", a trailing "(TTXVN)" is allowed.
 NAME_WORD = re.compile(r"^(?:[^\W\d_]\.)*[^\W\d_][^\W\d_'’.-]*\.?$")
+MAX_SYLLABLE = 7                  # the longest Vietnamese syllables ("nghiêng") have 7 letters
 AGENCY = re.compile(r"^\(?(?:ttxvn|vna|ttxvn/vietnam\+|vietnam\+|ttxvn/vna)\)?$", re.I)
 # "Theo TTXVN", "(Theo VOV)", "Nguồn: Báo Nhân Dân", "Theo Thái Sơn/Báo QĐND"; not "Theo báo cáo, …".
 CREDIT = re.compile(r"^\(?(?:theo|nguồn\s*:)\s*[A-ZĐÀ-Ỹ(][^,;]{0,60}$", re.I)
@@ -101,7 +102,9 @@ def _names(line: str) -> str | None:
     words = [w for p in parts for w in p.split()]
     if not parts or len(words) > 12 or any(len(p.split()) > 5 for p in parts):
         return None
-    if all(NAME_WORD.match(w) and w[0].isupper() for w in words):
+    if len(words) == 1 and "." not in words[0]:
+        return None                                   # Vietnamese names have two syllables or initials
+    if all(NAME_WORD.match(w) and w[0].isupper() and len(w.replace(".", "")) <= MAX_SYLLABLE for w in words):
         return line
     return None
 

@@ -45,14 +45,15 @@ RELATED_ITEM = re.compile(r"^(?:[-–•*+»›]\s*)?.{8,220}?\s\(\d{1,2}[/.-]\d
 # The outlet marker alone on its line ("(Baonghean.vn) -", "ĐTO -"): it belongs to the lead after it.
 MARKER_ONLY = re.compile(r"^\(?[A-ZĐ][\w.+]{1,24}\)?\s*[-–]$")
 MAX_CAPTION_WORDS = 40
-# A sentence this long seen again is a repeated lead or caption; shorter repeats are list items.
+# The first paragraph seen again is a repeated lead (long repeats elsewhere can be real: a
+# meal plan, a schedule); a short first line seen again is a list item.
 MIN_REPEAT_WORDS = 10
 
 
 def is_boilerplate(line: str) -> bool:
     low = line.casefold().strip()
     return (low in BOILERPLATE_LINES or bool(BOILERPLATE_PREFIX.match(low)) or is_date_line(low)
-            or not PLACEHOLDER.sub("", low).strip(" |-:"))
+            or (PLACEHOLDER.search(low) is not None and not PLACEHOLDER.sub("", low).strip(" |-:")))
 
 
 def is_caption(line: str) -> bool:
@@ -96,18 +97,16 @@ def _drop_before_title(lines: list[str], title_key: str | None) -> list[str]:
 
 def clean_paragraphs(text: str, title: str | None = None) -> list[str]:
     """Article paragraphs from extractor output: cleaned, furniture, captions and title removed,
-    repeated sentences once, an outlet marker joined to its lead."""
+    the lead once, an outlet marker joined to its lead."""
     title_key = clean_line(title).casefold() if title else None
     lines = [clean_line(raw) for raw in text.splitlines()]
     lines = _drop_before_title([line for line in lines if line], title_key)
-    out, seen = [], set()
+    out = []
     for line in drop_related(lines):
         if is_boilerplate(line) or is_caption(line) or (title_key and line.casefold() == title_key):
             continue
-        if (out and out[-1] == line) or line in seen:
+        if (out and out[-1] == line) or (out and line == out[0] and len(line.split()) >= MIN_REPEAT_WORDS):
             continue
-        if len(line.split()) >= MIN_REPEAT_WORDS:
-            seen.add(line)
         if out and MARKER_ONLY.match(out[-1]):
             out[-1] = f"{out[-1]} {line}"
             continue
