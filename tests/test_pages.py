@@ -12,13 +12,16 @@ import pytest
 from corpus.text.extract import extract_page
 
 PAGES = Path(__file__).parent / "data" / "pages"
-EXPECTED = json.loads((PAGES / "expected.json").read_text("utf-8"))
+# heldout/: pages built after the rules, from shapes the rules were not written for.
+FOLDERS = (PAGES, PAGES / "heldout")
+EXPECTED = {(folder, name): want for folder in FOLDERS
+            for name, want in json.loads((folder / "expected.json").read_text("utf-8")).items()}
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_stored_page_gives_the_fields_its_reader_sees(name):
-    want = EXPECTED[name]
-    got = extract_page((PAGES / f"{name}.html").read_bytes(), want["url"])
+@pytest.mark.parametrize("folder, name", sorted(EXPECTED), ids=[name for _, name in sorted(EXPECTED)])
+def test_stored_page_gives_the_fields_its_reader_sees(folder, name):
+    want = EXPECTED[folder, name]
+    got = extract_page((folder / f"{name}.html").read_bytes(), want["url"])
     assert got.get("reason") is None, got.get("reason")
     assert got["title"] == want["title"]
     assert got["published"] == datetime.fromisoformat(want["published"])
@@ -28,4 +31,4 @@ def test_stored_page_gives_the_fields_its_reader_sees(name):
 
 def test_every_stored_page_says_where_its_shape_was_seen():
     sources = (PAGES / "SOURCES.md").read_text("utf-8")
-    assert all(f"`{name}`" in sources for name in EXPECTED)
+    assert all(f"`{name}`" in sources for _, name in EXPECTED)

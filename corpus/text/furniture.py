@@ -44,6 +44,8 @@ CAPTION = re.compile(
 RELATED_ITEM = re.compile(r"^(?:[-–•*+»›]\s*)?.{8,220}?\s\(\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\)$")
 # The outlet marker alone on its line ("(Baonghean.vn) -", "ĐTO -"): it belongs to the lead after it.
 MARKER_ONLY = re.compile(r"^\(?[A-ZĐ][\w.+]{1,24}\)?\s*[-–]$")
+# A stray mark left on its own line by the CMS editor (".", "*", "…"); table rules ("|---|") stay.
+STRAY_MARK = re.compile(r"[.…,;:*·•~_–—-]{1,3}")
 MAX_CAPTION_WORDS = 40
 # The first paragraph seen again is a repeated lead (long repeats elsewhere can be real: a
 # meal plan, a schedule); a short first line seen again is a list item.
@@ -52,7 +54,8 @@ MIN_REPEAT_WORDS = 10
 
 def is_boilerplate(line: str) -> bool:
     low = line.casefold().strip()
-    return (low in BOILERPLATE_LINES or bool(BOILERPLATE_PREFIX.match(low)) or is_date_line(low)
+    return (low in BOILERPLATE_LINES or bool(BOILERPLATE_PREFIX.match(low)) or bool(STRAY_MARK.fullmatch(low))
+            or is_date_line(low)
             or (PLACEHOLDER.search(low) is not None and not PLACEHOLDER.sub("", low).strip(" |-:")))
 
 
