@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from itertools import islice
 from zoneinfo import ZoneInfo
 
 from corpus.text.clean import clean_line
@@ -151,26 +152,84 @@ def iso_has_time(value: str) -> bool:
     return bool(match) and match.group(1, 2) != ("00", "00")
 
 
-META_DATE = (
-    "//meta[@property='article:published_time']/@content",
-    "//meta[@itemprop='datePublished']/@content",
-    "//meta[@name='pubdate' or @name='publishdate' or @name='date']/@content",
-    "//*[@itemprop='datePublished']/@datetime",
-)
-# Text nodes around the headline where the date line sits (before it on some CMSs, after on most).
-TEXT_BEFORE = "preceding::text()[normalize-space()][not(parent::script or parent::style)][position() <= $n]"
-TEXT_AFTER = "following::text()[normalize-space()][not(parent::script or parent::style)][position() <= $n]"
+# Metadata naming the publication time, most trusted first; one pass over the <meta> elements.
+META_DATE = "//meta[@content][@property='article:published_time' or @itemprop='datePublished' or @name='pubdate'" \
+            " or @name='publishdate' or @name='date']"
+META_RANK = ("article:published_time", "datePublished", "pubdate", "publishdate", "date")
+ITEMPROP_DATE = "//*[@itemprop='datePublished']/@datetime"
+# The page's first text nodes, when there is no headline to search around.
 TEXT_FIRST = "(//body//text()[normalize-space()][not(parent::script or parent::style)])[position() <= $n]"
+SKIP_TEXT = {"script", "style", "noscript", "template"}
 TIME_NEAR = ("following::time[@datetime][1]/@datetime", "preceding::time[@datetime][1]/@datetime")
 
 
-def _metadata_values(tree, anchor, ld_items: list[dict]) -> list[str]:
-    values = [v for xpath in META_DATE for v in tree.xpath(xpath)]
-    values += [item["datePublished"] for item in ld_items if isinstance(item.get("datePublished"), str)]
+def _metadata_values(tree, anchor, ld_items: list[dict]):
+    """Publication times the page declares, most trusted first (read lazily: the first one
+    with a time of day ends the search)."""
+    metas = tree.xpath(META_DATE)
+    rank = {name: n for n, name in enumerate(META_RANK)}
+    yield from (m.get("content") for m in sorted(metas, key=lambda m: min(
+        rank.get(m.get(attr), len(rank)) for attr in ("property", "itemprop", "name"))))
+    yield from (item["datePublished"] for item in ld_items if isinstance(item.get("datePublished"), str))
+    yield from tree.xpath(ITEMPROP_DATE)
     # <time datetime> without itemprop: the one next to the headline (others date related links).
     near = [v for xpath in TIME_NEAR for v in anchor.xpath(xpath)] if anchor is not None else []
-    values += near[:1] or tree.xpath("//time/@datetime")[:1]
-    return values
+    yield from near[:1] or tree.xpath("//time/@datetime")[:1]
+
+
+def _texts(element):
+    """Text nodes inside ``element`` in page order (not its tail), scripts skipped."""
+    if not isinstance(element.tag, str) or element.tag in SKIP_TEXT:
+        return
+    if element.text:
+        yield element.text
+    for child in element:
+        yield from _texts(child)
+        if child.tail:
+            yield child.tail
+
+
+def _texts_backwards(element):
+    """Text nodes inside ``element`` from the last to the first (not its tail), scripts skipped."""
+    if not isinstance(element.tag, str) or element.tag in SKIP_TEXT:
+        return
+    for child in reversed(element):
+        if child.tail:
+            yield child.tail
+        yield from _texts_backwards(child)
+    if element.text:
+        yield element.text
+
+
+def _after(anchor):
+    """Text nodes after ``anchor`` (outside it), nearest first: lazily, so a bounded window
+    costs what it reads, not a walk of the whole page (the XPath following:: axis does that)."""
+    node = anchor
+    while node is not None:
+        if node.tail:
+            yield node.tail
+        for sibling in node.itersiblings():
+            yield from _texts(sibling)
+            if sibling.tail:
+                yield sibling.tail
+        node = node.getparent()
+
+
+def _before(anchor):
+    """Text nodes before ``anchor`` (outside it), nearest first."""
+    node = anchor
+    while node is not None:
+        for sibling in node.itersiblings(preceding=True):
+            if sibling.tail:
+                yield sibling.tail
+            yield from _texts_backwards(sibling)
+        node = node.getparent()
+        if node is not None and node.text:
+            yield node.text
+
+
+def _nonblank(texts, n: int) -> list[str]:
+    return [clean_line(t) for t in islice((t for t in texts if not t.isspace()), n)]
 
 
 def _window(tree, anchor, before: int = 12, after: int = 40) -> tuple[list[str], list[int]]:
@@ -180,8 +239,8 @@ def _window(tree, anchor, before: int = 12, after: int = 40) -> tuple[list[str],
     if anchor is None:
         first = [clean_line(t) for t in tree.xpath(TEXT_FIRST, n=before + after)]
         return first, list(range(len(first)))
-    earlier = [clean_line(t) for t in anchor.xpath(TEXT_BEFORE, n=before)]
-    later = [clean_line(t) for t in anchor.xpath(TEXT_AFTER, n=after)]
+    earlier = _nonblank(_before(anchor), before)[::-1]
+    later = _nonblank(_after(anchor), after)
     split = len(earlier)
     texts = earlier + later
     return texts, sorted(range(len(texts)), key=lambda i: (i - split if i >= split else split - 1 - i, i < split))
