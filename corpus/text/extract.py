@@ -78,17 +78,21 @@ def _unwrap_layout_tables(tree) -> None:
 def _title(tree) -> tuple[str | None, object]:
     """The headline and its element: the heading that the page's <title> starts with (a
     logo in <h1>, as Joomla templates print it, is not the headline), else the page's one
-    <h1>, else og:title."""
+    <h1>, else og:title. <h2>/<h3> are read only when no <h1> matches the <title>."""
     page_title = clean_line(" ".join(tree.xpath("//title//text()")))
-    headings = [(h, clean_line(" ".join(h.itertext()))) for h in tree.xpath("//h1 | //h2 | //h3")]
-    h1 = [(h, text) for h, text in headings if h.tag == "h1"]
-    for heading, text in headings:
-        if len(text.split()) >= 4 and page_title.startswith(text):
-            return text, heading
+    h1 = [(h, clean_line(" ".join(h.itertext()))) for h in tree.xpath("//h1")]
+
+    def matching(headings):
+        return next(((text, h) for h, text in headings if len(text.split()) >= 4 and page_title.startswith(text)),
+                    None)
+
+    found = matching(h1) or matching((h, clean_line(" ".join(h.itertext()))) for h in tree.xpath("//h2 | //h3"))
+    if found:
+        return found
     if len(h1) == 1:
         return h1[0][1], h1[0][0]
     og = clean_line(" ".join(tree.xpath("//meta[@property='og:title']/@content")))
-    anchor = next((h for h, text in headings if og and text == og), None)
+    anchor = next((h for h, text in h1 if og and text == og), None)
     return og or None, anchor
 
 
