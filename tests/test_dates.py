@@ -124,3 +124,9 @@ def test_the_line_nearest_the_headline_wins_over_related_dates():
     body = ('<div class="box"><a>Tin cũ</a> <span>01/01/2019 08:00</span></div>' + "<p>x</p>" * 5
             + '<h1>Tiêu đề</h1><div>Thứ Ba, 17/06/2025 | 08:39</div><ul><li>(16/06/2025 10:00)</li></ul>')
     assert published("", body) == datetime(2025, 6, 17, 8, 39, tzinfo=VN)
+
+
+def test_a_dated_body_line_is_not_a_date_line_but_a_labelled_one_is():
+    assert is_date_line("Chính trị - Ngày đăng : 16:58, 25/09/2021")
+    assert is_date_line("ClockThứ Năm, 05/03/2026 10:17", strict=False)
+    assert not is_date_line("Thứ Bảy, 20/01/2024: khai mạc hội chợ xuân")

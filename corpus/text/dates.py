@@ -115,26 +115,31 @@ def has_time(text: str) -> bool:
     return TIME.search(text) is not None
 
 
+def _letters(text: str) -> str:
+    """What is left of a date line without its dates, times and date words."""
+    for match in reversed(find_dates(text)):
+        text = text[:match[0]] + " " + text[match[1]:]
+    text = DATE_WORDS.sub(" ", DATE_LABELS.sub(" ", TIME.sub(" ", text)))
+    return re.sub(r"[\W\d_]+", " ", text).strip()
+
+
 def is_date_line(line: str, strict: bool = True) -> bool:
     """A line that is only a date (and time), with its labels, weekday, view count or GMT note.
 
-    ``strict`` (body cleaning) allows at most a 40-character category prefix before a label;
-    otherwise (looking for the date line near the headline) a few stray letters are allowed,
-    such as an icon's name glued to the weekday ("ClockThứ Năm, 05/03/2026 10:17")."""
-    if len(line) > 120:
+    ``strict`` (body cleaning) allows only a category of at most 40 characters before a
+    label ("Chính trị - Ngày đăng : 16:58, 25/09/2021"), nothing after it, so a dated body line
+    ("Thứ Bảy, 20/01/2024: khai mạc hội chợ") stays; otherwise (looking for the date line near
+    the headline) a few stray letters are allowed, such as an icon's name glued to the weekday
+    ("ClockThứ Năm, 05/03/2026 10:17")."""
+    if len(line) > 120 or not find_dates(line):
         return False
-    dates = find_dates(line)
-    if not dates:
-        return False
-    rest = line
-    for start, end, _, _ in reversed(dates):
-        rest = rest[:start] + " " + rest[end:]
-    rest = TIME.sub(" ", rest)
-    labelled = DATE_LABELS.search(rest) is not None
-    rest = re.sub(r"[\W\d_]+", " ", DATE_WORDS.sub(" ", DATE_LABELS.sub(" ", rest))).strip()
+    label = DATE_LABELS.search(line)
+    rest = _letters(line)
     if not rest:
         return True
-    return len(rest) <= (40 if labelled else 0) if strict else len(rest) <= 12 or (labelled and len(rest) <= 40)
+    if not strict:
+        return len(rest) <= 12 or (label is not None and len(rest) <= 40)
+    return label is not None and label.start() <= 40 and not _letters(line[label.start():])
 
 
 def parse_iso_datetime(value: str) -> datetime | None:
