@@ -7,6 +7,7 @@ import pytest
 
 from corpus.text.clean import article_id, decode_html, is_vietnamese
 from corpus.text.dates import parse_vn_datetime
+from corpus.text.extract import extract_page
 from corpus.text.furniture import clean_paragraphs, place_lead
 
 VN = timezone(timedelta(hours=7))
@@ -115,3 +116,14 @@ def test_the_lead_comes_first_once_with_its_outlet_marker():
     assert place_lead(body, lead) == [lead, "Đoạn hai."]
     assert place_lead(["Đoạn hai."], lead) == [lead, "Đoạn hai."]
     assert clean_paragraphs("ĐTO -\nSáng 23/4, lễ ra quân diễn ra.") == ["ĐTO - Sáng 23/4, lễ ra quân diễn ra."]
+
+
+def test_loose_first_paragraph_before_p_paragraphs_is_kept():
+    """trafilatura drops text written straight into a container of unknown class before its <p>s."""
+    first = "Ngày 26/11, Sở Thông tin và Truyền thông khai mạc lớp tập huấn kỹ năng chuyển đổi số cho cán bộ cấp xã."
+    rest = ["Trong ba ngày, học viên được hướng dẫn sử dụng hệ thống quản lý văn bản điều hành và chữ ký số. " * 2,
+            "Giám đốc Sở đề nghị học viên sau lớp học hướng dẫn lại cho tổ công nghệ số cộng đồng ở thôn. " * 2]
+    page = ("<html><head><meta property='og:type' content='article'></head><body><h1>Tập huấn chuyển đổi số</h1>"
+            f"<div class='noidung'>{first}<br><br>" + "".join(f"<p>{p}</p>" for p in rest) + "</div></body></html>")
+    text = extract_page(page.encode(), "https://stttt.example.gov.vn/a.html", min_words=10)["text"]
+    assert text.split("\n") == [first] + [" ".join(p.split()) for p in rest]

@@ -75,6 +75,42 @@ def _unwrap_layout_tables(tree) -> None:
         element.tag = "div"
 
 
+# Children that end a run of loose text (a paragraph written without <p>).
+BLOCK_TAGS = {"p", "div", "table", "ul", "ol", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "blockquote",
+              "section", "article", "br", "hr", "form", "iframe", "center", "pre"}
+MIN_LOOSE_WORDS = 5
+
+
+def _wrap_loose_text(tree) -> None:
+    """Text written straight into a body container that also has <p> children ("First
+    paragraph<br><br><p>Second…</p>", common on Vietnamese CMSs) is dropped by trafilatura
+    unless the container's class is one it knows: each such run of text (with its inline
+    tags) becomes a <p>."""
+    for container in tree.xpath("//*[p][text()[normalize-space()]]"):
+        runs, previous, text, inline = [], None, container.text, []
+        for child in container:
+            if isinstance(child.tag, str) and child.tag in BLOCK_TAGS:
+                runs.append((previous, text, inline))
+                previous, text, inline = child, child.tail, []
+            else:
+                inline.append(child)
+        runs.append((previous, text, inline))
+        for previous, text, inline in reversed(runs):       # from the end: indices stay valid
+            words = len((text or "").split()) + sum(
+                len(" ".join(e.itertext()).split()) + len((e.tail or "").split()) for e in inline)
+            if words < MIN_LOOSE_WORDS:
+                continue
+            paragraph = container.makeelement("p", {})
+            paragraph.text = text
+            paragraph.extend(inline)
+            if previous is None:
+                container.text = None
+                container.insert(0, paragraph)
+            else:
+                previous.tail = None
+                previous.addnext(paragraph)
+
+
 def _title(tree) -> tuple[str | None, object]:
     """The headline and its element: the heading that the page's <title> starts with (a
     logo in <h1>, as Joomla templates print it, is not the headline), else the page's one
@@ -168,6 +204,7 @@ def parse_page(body: bytes, url: str, http_charset: str | None = None, options: 
     signals = _signals(tree, ld_items)
     title, anchor = _title(tree)
     _unwrap_layout_tables(tree)
+    _wrap_loose_text(tree)
     published = find_published(tree, anchor, ld_items)
     canonical = (tree.xpath("//link[@rel='canonical']/@href") or [None])[0]
     meta = None if options["with_metadata"] else _metadata(tree, url, need_title=not title, need_date=not published)

@@ -44,6 +44,8 @@ CAPTION = re.compile(
 RELATED_ITEM = re.compile(r"^(?:[-–•*+»›]\s*)?.{8,220}?\s\(\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\)$")
 # The outlet marker alone on its line ("(Baonghean.vn) -", "ĐTO -"): it belongs to the lead after it.
 MARKER_ONLY = re.compile(r"^\(?[A-ZĐ][\w.+]{1,24}\)?\s*[-–]$")
+# A one-cell table row as trafilatura prints it ("| Tin liên quan: |"): layout, not data.
+SINGLE_CELL = re.compile(r"^\|\s*([^|]*?)\s*\|$")
 # A stray mark left on its own line by the CMS editor (".", "*", "…"); table rules ("|---|") stay.
 STRAY_MARK = re.compile(r"[.…,;:*·•~_–—-]{1,3}")
 MAX_CAPTION_WORDS = 40
@@ -103,6 +105,7 @@ def clean_paragraphs(text: str, title: str | None = None) -> list[str]:
     the lead once, an outlet marker joined to its lead."""
     title_key = clean_line(title).casefold() if title else None
     lines = [clean_line(raw) for raw in text.splitlines()]
+    lines = [cell[1] if (cell := SINGLE_CELL.match(line)) else line for line in lines]
     lines = _drop_before_title([line for line in lines if line], title_key)
     out = []
     for line in drop_related(lines):
