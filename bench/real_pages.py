@@ -51,15 +51,15 @@ def main() -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="print the wrong values")
     args = parser.parse_args()
     rows = score(args.pages)
-    print(f"{'layout':24} {'body F1':>7} {'exact':>5} {'title':>5} {'date':>5} {'author':>6}")
+    print(f"{'layout':28} {'body F1':>7} {'exact':>5} {'title':>5} {'date':>5} {'author':>6}")
     mark = {True: "ok", False: "--"}
     for row in rows:
-        print(f"{row['page']:24} {row['f1']:7.3f} {mark[row['exact']]:>5} {mark[row['title']]:>5} "
+        print(f"{row['page']:28} {row['f1']:7.3f} {mark[row['exact']]:>5} {mark[row['title']]:>5} "
               f"{mark[row['date']]:>5} {mark[row['author']]:>6}")
         if args.verbose and not (row["title"] and row["date"] and row["author"]):
             print("    got:", row["got"])
     n = len(rows)
-    print(f"{'all (' + str(n) + ' pages)':24} {sum(r['f1'] for r in rows) / n:7.3f} "
+    print(f"{'all (' + str(n) + ' pages)':28} {sum(r['f1'] for r in rows) / n:7.3f} "
           + " ".join(f"{sum(r[k] for r in rows):>{w}}/{n}" for k, w in
                      (("exact", 3), ("title", 3), ("date", 3), ("author", 4))))
 
