@@ -81,7 +81,7 @@ def drop_related(lines: list[str]) -> list[str]:
         if key in RELATED_HEADINGS:
             in_list = True
             continue
-        if RELATED_ITEM.match(line):
+        if RELATED_ITEM.match(line) and len(line.split()) <= 30:
             continue
         if in_list and not (_is_prose(line) or looks_like_names(line) or is_credit(line)):
             continue
