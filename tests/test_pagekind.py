@@ -12,7 +12,9 @@ from corpus.sources.registry import Source, host_index, load_sources, source_for
 SHARED_SOURCES = Path(os.environ.get("PROVNEWS_SHARED") or Path(__file__).resolve().parents[1].parent / "shared") \
     / "sources"
 CORRECTIONS = Path(__file__).parent / "data" / "observed_url_corrections.tsv"
+REAL_URLS = Path(__file__).parent / "data" / "real_urls.tsv"
 MIN_ACCURACY = 0.95
+MIN_ARTICLE_ACCURACY = 0.97
 
 
 def _read_tsv(path: Path) -> list[dict]:
@@ -74,6 +76,42 @@ def test_observed_urls_land_on_the_right_side(observed, sources):
     _report("generic rules only (no registry):", *_accuracy(rows, None)[:2])
     assert set(total) == {"article", "category", "tag", "search", "home", "video", "other"}
     assert all(score >= MIN_ACCURACY for score in scores.values()), "\n".join(misses)
+
+
+@pytest.fixture(scope="module")
+def real_urls():
+    return _read_tsv(REAL_URLS)
+
+
+def test_real_set_covers_every_kind_and_many_outlets(real_urls):
+    assert len(real_urls) >= 400 and len({row["outlet"] for row in real_urls}) >= 60
+    assert {row["label"] for row in real_urls} == {"article", "category", "tag", "search", "home", "video",
+                                                    "photo", "other"}
+    assert {"portal", "radio_tv", "party"} <= {row["outlet_kind"] for row in real_urls}
+    assert all(row["origin"] for row in real_urls), "every URL says where it was seen"
+
+
+def test_real_urls_land_on_the_right_side(real_urls, sources):
+    """tests/data/real_urls.tsv: URLs of stored public pages (search `pages` corpus, shared/sources), labelled."""
+    rows = [dict(row, page_kind=row["label"]) for row in real_urls]
+    total, right, misses = _accuracy(rows, host_index(sources.values()))
+    scores = _report(f"real_urls.tsv, registry + generic rules ({len(rows)} URLs, "
+                     f"{len({r['outlet'] for r in rows})} outlets):", total, right)
+    _report("generic rules only (no registry):", *_accuracy(rows, None)[:2])
+    exact = Counter(row["label"] for row in rows
+                    if classify_url(row["url"], source_for_url(row["url"], host_index(sources.values())))
+                    == row["label"])
+    print("  exact kind:       " + ", ".join(f"{k} {exact[k] / total[k]:.2f}" for k in sorted(total)))
+    floor = {label: MIN_ARTICLE_ACCURACY if label == "article" else MIN_ACCURACY for label in scores}
+    assert all(scores[label] >= floor[label] for label in scores), "\n".join(misses)
+
+
+def test_real_article_urls_are_owned_by_their_source(real_urls, sources):
+    """An article URL on a registry outlet's domain (or a sub-site of it) belongs to that source."""
+    index = host_index(sources.values())
+    unowned = [(row["url"], source.key) for row in real_urls if row["label"] == "article"
+               and (source := source_for_url(row["url"], index)) is not None and not source.owns(row["url"])]
+    assert unowned == []
 
 
 @pytest.mark.parametrize("key, url, kind", [
