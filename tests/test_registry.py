@@ -12,6 +12,7 @@ from corpus.sources.registry import (PROVINCES, RegistryError, check_registry, h
 
 SHARED_SOURCES = Path(os.environ.get("PROVNEWS_SHARED") or Path(__file__).resolve().parents[1].parent / "shared") \
     / "sources"
+REAL_URLS = Path(__file__).parent / "data" / "real_urls.tsv"
 # outlets.tsv rows the registry leaves out on purpose, with the reason.
 LEFT_OUT = {"baohaiphongplus.vn": "ownership not established: not known to be a provincial outlet"}
 # outlets.tsv kinds the registry changes: district sites are not the provincial portal / Party site.
@@ -51,7 +52,10 @@ def test_registry_matches_outlets_tsv(sources):
                                                                    row["province_after_2025"])
         assert source.kind == KIND_CHANGED.get(row["domain"], row["kind"]), row["domain"]
         evidence[source.key] = evidence.get(source.key, False) or bool(row["evidence_url"])
-    assert evidence == {s.key: s.verified for s in sources}  # every source comes from a row, verified as seen
+    # Every source comes from a row, verified as seen, or from a page of tests/data/real_urls.tsv.
+    real = {row["url"] for row in csv.DictReader(REAL_URLS.open(encoding="utf-8"), delimiter="\t")}
+    assert evidence == {s.key: s.verified for s in sources if s.key in evidence}
+    assert [s.key for s in sources if s.key not in evidence and s.evidence_url not in real] == []
 
 
 BASE = 'key="x"\nname="X"\nprovince="Long An"\nhomepage="https://x.vn/"\n'
@@ -104,7 +108,8 @@ def test_post_2025_province_selects_every_merged_province(sources):
     chosen = select_sources(sources, province="Tây Ninh")
     assert {s.province for s in chosen} == {"Long An", "Tây Ninh"}
     assert {"baolongan", "baotayninh"} <= {s.key for s in chosen}
-    assert [s.key for s in select_sources(sources, province="Long An")] == ["baolongan", "vannghelongan"]
+    assert [s.key for s in select_sources(sources, province="Long An")] == ["longan-dcs", "baolongan",
+                                                                            "vannghelongan"]
     assert select_sources(sources, province="tay ninh") == chosen  # case and accents are optional
     newspapers = select_sources(sources, province="Tây Ninh,Cà Mau", kind="newspaper")
     assert {s.key for s in newspapers} == {"baolongan", "baotayninh", "baocamau", "baobaclieu"}
@@ -155,7 +160,7 @@ def test_cli_lists_filters_and_prints_json(capsys):
 
 def test_cli_check(tmp_path, capsys):
     assert main(["sources", "--check"]) == 0
-    assert capsys.readouterr().out.startswith("ok: 113 sources in ")
+    assert capsys.readouterr().out.startswith("ok: 124 sources in ")
     bad = tmp_path / "bad.toml"
     bad.write_text("[[source]]\n" + BASE + 'kind="blog"\nhosts=["a b"]\n', encoding="utf-8")
     assert main(["sources", "--check", "--sources-file", str(bad)]) == 2
