@@ -73,6 +73,8 @@ BASE = 'key="x"\nname="X"\nprovince="Long An"\nhomepage="https://x.vn/"\n'
     (BASE + 'hosts="m.x.vn"\n', "source 'x': field 'hosts' must be a list of strings"),
     (BASE + 'sitemaps=["/sitemap.xml"]\n', "source 'x': field 'sitemaps' is not an http(s) URL"),
     (BASE + 'verified="no"\n', "source 'x': field 'verified' must be true or false"),
+    (BASE + 'subdomains="yes"\n', "source 'x': field 'subdomains' must be true or false"),
+    (BASE + 'case_insensitive=1\n', "source 'x': field 'case_insensitive' must be true or false"),
     (BASE + 'colour="red"\n', "source 'x': field 'colour' is unknown"),
     (BASE + '[[source]]\nkey="y"\nname="Y"\nprovince="Long An"\nhomepage="https://www.x.vn/a"\nhosts=["x.vn"]\n',
      "source 'y': host 'x.vn' already belongs to source 'x'"),
@@ -181,3 +183,39 @@ def test_cli_bad_arguments_are_one_line(capsys, argv, message):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith(message) and err.count("\n") == 1
+
+
+def _registry(tmp_path, body: str):
+    path = tmp_path / "mine.toml"
+    path.write_text(body, encoding="utf-8")
+    return {s.key: s for s in load_sources(path)}
+
+
+def test_sub_sites_are_opt_in(tmp_path):
+    """skhcn.<province>.gov.vn and the like: owned only with subdomains = true, and then not the sub-sites
+    another source claims; without it they are reported (is_subsite), not silently crawled."""
+    portal = '[[source]]\nkey="p"\nname="P"\nprovince="Long An"\nkind="portal"\nhomepage="https://longan.gov.vn/"\n'
+    other = '[[source]]\nkey="s"\nname="S"\nprovince="Long An"\nhomepage="https://sotc.longan.gov.vn/"\n'
+    closed = _registry(tmp_path, portal + other)["p"]
+    assert not closed.owns("https://skhcn.longan.gov.vn/tin-a-1.html")
+    assert closed.is_subsite("https://skhcn.longan.gov.vn/tin-a-1.html")
+    opened = _registry(tmp_path, portal + "subdomains = true\n" + other)
+    assert opened["p"].owns("https://skhcn.longan.gov.vn/tin-a-1.html")
+    assert opened["p"].owns("https://congdoan.huyen.longan.gov.vn/tin-a-1.html")
+    assert not opened["p"].owns("https://sotc.longan.gov.vn/tin-a-1.html")  # source 's' has it
+    assert opened["s"].owns("https://sotc.longan.gov.vn/tin-a-1.html")
+    assert not opened["p"].owns("https://notlongan.gov.vn/") and not opened["p"].is_subsite("https://gov.vn/")
+
+
+def test_default_port_and_mobile_prefixes_are_the_same_host(sources):
+    dienbien = next(s for s in sources if s.key == "dienbien-gov")
+    assert dienbien.owns("https://daibieunhandan.dienbien.gov.vn:443/Article/4401/Dai-Phat-thanh.html")
+    assert dienbien.owns("http://mb.dienbien.gov.vn/") and not dienbien.owns("https://dienbien.gov.vn:8443/")
+
+
+def test_declared_case_insensitive_host_folds_case(tmp_path):
+    from corpus.sources.urls import url_key
+
+    body = BASE.replace("x.vn", "iis-host.vn") + "case_insensitive = true\n"
+    _registry(tmp_path, "[[source]]\n" + body)
+    assert url_key("https://iis-host.vn/Tin/Bai-Viet") == url_key("https://iis-host.vn/tin/bai-viet")

@@ -39,7 +39,7 @@ from corpus.sources.urls import canonical_url, url_key
 FOLLOW = {"home", "category"}
 NOT_PAGES = {"." + ext for ext in IGNORED_EXTENSIONS}   # images, documents, media, archives: as LinkExtractor
 MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"\x00\x00\x01\x00")
-PAGINATION = ("page=", "/page/", "/trang-", "trang=", "currentpage")
+PAGINATION = ("page=", "/page/", "/trang-", "trang=", "currentpage", "pageindex=", "paged=", "pg=")
 FAILURES = {
     DownloadTimeoutError: "timeout", DownloadCancelledError: "too_large", CannotResolveHostError: "dns",
     DownloadConnectionRefusedError: "connection_refused", ResponseDataLossError: "truncated_response",
@@ -137,6 +137,8 @@ class NewsSpider(scrapy.Spider):
         too_long = self.max_url_length and len(url) > self.max_url_length
         if not source.owns(url) or too_long or url_has_any_extension(url, NOT_PAGES) or any(
                 p.search(url) for p in source.regex("deny")) or (allow and not any(p.search(url) for p in allow)):
+            if source.is_subsite(url):  # a department or district sub-site: crawled only with subdomains = true
+                self.count(source_key, "skipped_subsite")
             return "ruled_out", ""  # another outlet's link must not mark the article as requested for its owner
         return classify_url(canonical_url(url), source), url_key(url)
 
@@ -258,8 +260,9 @@ class NewsSpider(scrapy.Spider):
             if req is not None:
                 new_articles += req.meta["role"] == "article"
                 yield req
-        # A listing page that brought nothing new ends its pagination (calendar traps, old archives).
-        if new_articles or role == "home" or not self.known_keys:
+        # A listing page that brought nothing new ends its pagination (calendar traps, old archives),
+        # except on a source's first crawl, which follows listings into the archive.
+        if new_articles or role == "home" or self.last_complete[source.key] is None:
             for url in pagination:
                 if req := self.candidate(url, source, depth):
                     yield req
