@@ -196,6 +196,29 @@ def test_registry_decides_before_the_generic_rules(sources):
     ("https://x.vn/Default.aspx", "home"),
     ("https://x.vn/channel/5093/", "category"),
     ("https://x.vn/vi-vn/chuyen-muc/thong-tin-dieu-hanh/156332-424736", "category"),
+    # Portal and older-CMS shapes (tests/data/real_urls.tsv)
+    ("https://www.quangninh.gov.vn/Trang/ChiTietTinTuc.aspx?nid=113139", "article"),
+    ("https://x.vn/chi-tiet-tin?dDocName=MOD_012345", "article"),
+    ("https://sonduong.tuyenquang.gov.vn/vi/dai-hoi-dang-cac-cap?id=12856", "article"),
+    ("https://x.vn/danh-muc/tin-tuc.aspx?id=5&PageIndex=3", "category"),     # ?id= of a paged listing
+    ("https://x.vn/Trang/TinTuc.aspx?CatId=2&PageIndex=4", "category"),
+    ("https://chauthanh.longan.dcs.vn/wps/portal/menutop/x/!ut/p/z0/VYx?uri=nm%3Aoid%3AZ6_MPG01", "article"),
+    ("https://x.vn/chuyen-muc/hoat-dong-cua-lanh-dao-tinh-va-cac-so-nganh", "category"),  # long slug, listing
+    # Not articles, whatever shape follows
+    ("https://baocaobang.vn/Phongsuanh/306.bcb", "photo"),
+    ("https://x.vn/phong-su-anh/40-nam-mot-chang-duong-48437.aspx", "photo"),
+    ("https://x.vn/album/ngay-hoi-van-hoa-cac-dan-toc-123.html", "photo"),
+    ("https://vnews.gov.vn/nvideo/be-mac-dai-hoi-dai-bieu-dang-bo-tinh-lan-thu-xv-192072.htm", "video"),
+    ("https://x.vn/truyen-hinh/thoi-su-toi-ngay-21-3-2020-10822.html", "video"),
+    ("https://www.sggp.org.vn/podcast-ban-tin-trua-25-9-tphcm-chu-dong-post814653.html", "video"),
+    ("https://dongnai.gov.vn/en/news/savefile/Our-activities/ten-outstanding-events-in-2009-1224.html", "other"),
+    ("https://en.baobinhthuan.com.vn/print/109044.html", "other"),
+    ("https://hanam.gov.vn/en-us/Pages/People-s-Committee-of-Ha-Nam-Province1939743735.aspx", "other"),
+    ("https://x.vn/tin-tuc/tinh-uy-hop-phien-thuong-ky-thang-4-12345.html?lang=en", "other"),
+    ("http://baothainguyen.org.vn/trang-in-268673.html", "other"),                # print view
+    ("https://x.vn/Trang/InTinTuc.aspx?nid=113139", "other"),
+    ("https://x.vn/Trang/ChiTietBVGioiThieu.aspx?bvid=458", "other"),            # standing introduction page
+    ("http://doisongtieudung.vn/tag-quang-ninh---dat-mo-anh-hung-38533.html", "tag"),
 ])
 def test_generic_shapes(url, kind):
     assert classify_url(url) == kind
