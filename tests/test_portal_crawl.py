@@ -7,8 +7,10 @@ feed: listings are the only way into the archive. Real shapes: tests/data/real_u
 """
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyarrow.dataset as ds
 import pytest
@@ -23,7 +25,7 @@ class PortalCrawl:
     site: Portal
     rows: list[dict]
     requests: list[str]      # request targets as the server saw them (case folded)
-    stdout: str
+    corpus: Path
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +38,7 @@ def portal(tmp_path_factory) -> PortalCrawl:
         result = crawl(registry, folder / "corpus")
         assert result.returncode == 0, result.stderr[-3000:]
         rows = ds.dataset(folder / "corpus" / "articles").to_table().to_pylist()
-        return PortalCrawl(site, rows, [target for _, target, _ in site.requests], result.stdout)
+        return PortalCrawl(site, rows, [target for _, target, _ in site.requests], folder / "corpus")
 
 
 def test_every_article_is_stored_once(portal):
@@ -66,3 +68,10 @@ def test_every_listing_page_is_reached_once(portal):
 def test_print_views_are_not_stored(portal):
     assert not [t for t in portal.requests if t.startswith("/trang/intintuc.aspx")]
     assert not [row["url"] for row in portal.rows if "InTinTuc" in row["url"]]
+
+
+def test_an_iis_host_is_reported_so_the_registry_can_declare_it(portal):
+    from corpus.store.state import RunLog
+
+    counts = json.loads(RunLog(portal.corpus / "state").runs()[0]["counts"])
+    assert counts["demo-portal"].get("case_insensitive_host") == 1   # once, from its homepage's Server header

@@ -12,6 +12,7 @@ pipeline hands them back to ``follow_article_links``.
 from __future__ import annotations
 
 import functools
+import re
 from urllib.parse import urljoin, urlsplit
 
 from email.utils import parsedate_to_datetime
@@ -39,6 +40,7 @@ from corpus.sources.urls import canonical_url, url_key
 FOLLOW = {"home", "category"}
 NOT_PAGES = {"." + ext for ext in IGNORED_EXTENSIONS}   # images, documents, media, archives: as LinkExtractor
 MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"\x00\x00\x01\x00")
+IIS_SIGNATURE = re.compile(r"Microsoft-IIS|ASP\.NET", re.I)   # in Server or X-Powered-By
 PAGINATION = ("page=", "/page/", "/trang-", "trang=", "currentpage", "pageindex=", "paged=", "pg=")
 FAILURES = {
     DownloadTimeoutError: "timeout", DownloadCancelledError: "too_large", CannotResolveHostError: "dns",
@@ -223,6 +225,7 @@ class NewsSpider(scrapy.Spider):
             return
         role = response.meta["role"]
         if role == "home":
+            self.note_case_insensitive_host(response, source)
             for href in response.xpath("//link[@rel='alternate'][contains(@type,'rss') or "
                                        "contains(@type,'atom')]/@href").getall():
                 if req := self.request(urljoin(response.url, href), source, "feed", self.parse_feed):
@@ -236,6 +239,18 @@ class NewsSpider(scrapy.Spider):
         self.count(source.key, "listings_read")
         yield from self.follow_urls(page_links(response.selector.root, response.url), source, role,
                                     response.meta.get("depth", 0))
+
+    def note_case_insensitive_host(self, response, source) -> None:
+        """An IIS/ASP.NET homepage says its host answers every letter case of a path. Keys of .aspx paths
+        fold case anyway; for extensionless paths (ASP.NET MVC, DotNetNuke) the registry must say so, since
+        the keys of stored articles are made before any response is seen: count it and say what to do."""
+        server = b" ".join(response.headers.getlist(b"Server") + response.headers.getlist(b"X-Powered-By"))
+        if source.case_insensitive or not (IIS_SIGNATURE.search(server.decode("latin-1"))
+                                           or b"X-AspNet-Version" in response.headers):
+            return
+        self.count(source.key, "case_insensitive_host")
+        self.logger.info("%s is served by IIS/ASP.NET: if its links mix letter case outside .aspx paths, set "
+                         "case_insensitive = true for source %r", source.host, source.key)
 
     def follow_article_links(self, item: dict, links: list[str]):
         """Requests for the links the extraction worker found on an article page.
