@@ -162,7 +162,7 @@ def test_cli_lists_filters_and_prints_json(capsys):
 
 def test_cli_check(tmp_path, capsys):
     assert main(["sources", "--check"]) == 0
-    assert capsys.readouterr().out.startswith("ok: 124 sources in ")
+    assert capsys.readouterr().out.startswith("ok: 125 sources in ")
     bad = tmp_path / "bad.toml"
     bad.write_text("[[source]]\n" + BASE + 'kind="blog"\nhosts=["a b"]\n', encoding="utf-8")
     assert main(["sources", "--check", "--sources-file", str(bad)]) == 2

@@ -47,10 +47,10 @@ WEAK_ID_PARAMS = {"id"}                # an article unless the URL is a listing
 EXTENSION = re.compile(r"\.(?:html?|aspx?|php|bbg|bcb|cms|jsp|epi|vnp|vgp|vna|bld|ldo|tpo|info|dep)$", re.I)
 PRINT_STEM = re.compile(r"^(?:print|trang-in|in-bai|inbai|intin)(?:[-_]?\d+)?$"
                         r"|^(?:in|print)(?:tin|tintuc|bai|baiviet|baivietpage|preview|view|page)$")
-PREFIX_KIND = (("video", re.compile(r"^p+odcasts?-")), ("tag", re.compile(r"^tags?-")))
+PREFIX_KIND = (("video", re.compile(r"^po+dcasts?-")), ("tag", re.compile(r"^tags?-")))  # sggp writes "poodcast-"
 PAGE_STEM = re.compile(r"^(?:page|trang|p)-?\d+$")
 ARCHIVE_STEM = re.compile(r"^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{4})$")  # a day's archive
-VIDEO_SEGMENT = re.compile(r"(?:^|-)videos?(?:-|$)")
+VIDEO_SEGMENT = re.compile(r"(?:^|-)(?:videos?|truyen-hinh)(?:-|$)")  # tin-video, lien-hoan-truyen-hinh
 TAG_STEM = re.compile(r"-p?tag\d*$")
 MONTH = re.compile(r"^(?:19|20)\d\d(?:0[1-9]|1[0-2])$")
 # Last word of a slug that is an article id: 123456, a123456, post123456, postid1234, d4893, c2692,
