@@ -20,7 +20,8 @@ from corpus.demosite import vocab
 VN_TZ = timezone(timedelta(hours=7), "ICT")
 FIRST_DAY = datetime(2019, 1, 1, tzinfo=VN_TZ)
 LAST_DAY = datetime(2025, 6, 30, tzinfo=VN_TZ)
-PROVINCE_OF = {"demo-longan": "Long An", "demo-dongthap": "Đồng Tháp", "demo-vinhphuc": "Vĩnh Phúc"}
+PROVINCE_OF = {"demo-longan": "Long An", "demo-dongthap": "Đồng Tháp", "demo-vinhphuc": "Vĩnh Phúc",
+               "demo-portal": "Vĩnh Phúc"}  # the SharePoint portal (portal.py) writes as a Vĩnh Phúc outlet
 
 
 @dataclass(frozen=True)
