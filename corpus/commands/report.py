@@ -8,6 +8,7 @@ from pathlib import Path
 
 from corpus.errors import UsageError
 from corpus.export.view import open_corpus
+from corpus.sources.registry import load_sources
 
 
 def register(sub) -> None:
@@ -18,6 +19,7 @@ def register(sub) -> None:
     p.add_argument("--corpus", default="corpus", metavar="DIR", help="corpus folder (default: ./corpus)")
     p.add_argument("--out", metavar="FILE", help="HTML file to write (e.g. report.html)")
     p.add_argument("--json", action="store_true", help="print the site-health alerts as JSON on stdout")
+    p.add_argument("--sources-file", help="registry TOML naming the outlets (default: the shipped registry)")
     p.set_defaults(func=run)
 
 
@@ -52,7 +54,8 @@ def run(args) -> int:
     if args.out:
         from corpus.report.page import render
 
-        write_atomically(Path(args.out), render(corpus.root, corpus_facts(corpus), runs, alerts))
+        names = {s.key: s.name for s in load_sources(args.sources_file)}
+        write_atomically(Path(args.out), render(corpus.root, corpus_facts(corpus), runs, alerts, names))
     if args.json:
         print(json.dumps({"corpus": str(corpus.root), "alerts": [a.to_dict() for a in alerts]},
                          ensure_ascii=False, indent=2))

@@ -53,10 +53,12 @@ def _section(anchor: str, title: str, explain: str, svg: str | None, empty: str)
     return f'<section id="{anchor}"><h2>{escape(title)}</h2><p class="explain">{explain}</p>{body}</section>'
 
 
-def render(corpus_root, facts: CorpusFacts, runs: dict[str, list[SourceRun]], alerts: list[Alert]) -> str:
+def render(corpus_root, facts: CorpusFacts, runs: dict[str, list[SourceRun]], alerts: list[Alert],
+           registry_names: dict[str, str]) -> str:
+    """The page; outlets are named as stored, else as the registry names them, else by key."""
     plots.require_matplotlib()
     order = source_order(facts, runs)
-    names = {s: facts.outlets.get(s, s) for s in order}
+    names = {s: facts.outlets.get(s) or registry_names.get(s, s) for s in order}
     alerted = {(a.source, a.run_id) for a in alerts}
     run_count = len({r.run_id for rs in runs.values() for r in rs})
     dates = (f"{facts.first:%Y-%m-%d} – {facts.last:%Y-%m-%d}" if facts.first else "no dated article")

@@ -45,6 +45,20 @@ def _figure(width: float, rows: int) -> "Figure":
     return fig
 
 
+def _count_ticks(vmax: float) -> list[int]:
+    """1, 2, 5, 10, 20, 50 ... up to ``vmax``: colour-bar ticks of a log scale, as plain numbers."""
+    ticks, base = [], 1
+    while base <= vmax:
+        ticks += [t for t in (base, 2 * base, 5 * base) if t <= vmax]
+        base *= 10
+    return ticks if len(ticks) <= 6 else [t for t in ticks if str(t).strip("0") == "1"]
+
+
+def _log_colorbar(fig, image, ax, label: str, vmax: float) -> None:
+    bar = fig.colorbar(image, ax=ax, label=label, ticks=_count_ticks(vmax), format="%d")
+    bar.ax.minorticks_off()
+
+
 def _months(first: date, last: date) -> list[date]:
     months, (y, m) = [], (first.year, first.month)
     while (y, m) <= (last.year, last.month):
@@ -67,14 +81,14 @@ def monthly_heatmap(facts: CorpusFacts, order: list[str]) -> str | None:
     fig = _figure(11, len(rows))
     ax = fig.add_subplot()
     ax.set_facecolor(EMPTY)
-    image = ax.imshow(grid, aspect="auto", cmap="viridis", interpolation="nearest",
-                      norm=LogNorm(vmin=1, vmax=max(2, np.nanmax(grid))))
+    vmax = max(2, np.nanmax(grid))
+    image = ax.imshow(grid, aspect="auto", cmap="viridis", interpolation="nearest", norm=LogNorm(vmin=1, vmax=vmax))
     ax.set_yticks(range(len(rows)), [facts.outlets.get(s, s) for s in rows], fontsize=8)
     years = [i for i, m in enumerate(months) if m.month == 1] or [0]
     step = max(1, math.ceil(len(years) / 16))
     ax.set_xticks(years[::step], [months[i].year for i in years[::step]], fontsize=8)
     ax.set_xlabel("month of publication (Vietnam time)")
-    fig.colorbar(image, ax=ax, label="articles", shrink=min(1, 8 / max(len(rows), 1)) if len(rows) > 8 else 1)
+    _log_colorbar(fig, image, ax, "articles", vmax)
     return svg(fig)
 
 
@@ -111,7 +125,7 @@ def yield_heatmap(runs: dict[str, list[SourceRun]], order: list[str], names: dic
     ax.set_xticks(range(len(run_ids)), [started.strftime("%m-%d %H:%M") for started, _ in run_ids],
                   rotation=60, ha="right", fontsize=7)
     ax.set_xlabel("run (start, UTC)")
-    fig.colorbar(image, ax=ax, label="articles found")
+    _log_colorbar(fig, image, ax, "articles found", vmax)
     return svg(fig)
 
 
