@@ -78,8 +78,8 @@ def reported(demo, tmp_path_factory):
     html = root / "out" / "report.html"
     written = provnews("report", "--corpus", corpus, "--out", html, "--sources-file", registry, timeout=120)
     assert written.returncode == 0, written.stderr
-    alerts = provnews("report", "--corpus", corpus, "--json", timeout=120)
-    assert alerts.returncode == 0, alerts.stderr
+    alerts = provnews("report", "--corpus", corpus, "--json", "--fail-on-alert", timeout=120)
+    assert alerts.returncode == 3, alerts.stderr      # there are alerts: a scheduler can act on them
     return crawled, html, json.loads(alerts.stdout)["alerts"], demo["demo-longan"].base_url
 
 
@@ -109,7 +109,7 @@ def test_report_needs_an_output(tmp_path):
 def test_a_corpus_without_run_log_still_gets_a_report(tmp_path):
     build_corpus(tmp_path / "corpus", 200)
     out = tmp_path / "report.html"
-    result = provnews("report", "--corpus", tmp_path / "corpus", "--out", out, timeout=120)
+    result = provnews("report", "--corpus", tmp_path / "corpus", "--out", out, "--fail-on-alert", timeout=120)
     assert result.returncode == 0, result.stderr
     page = out.read_text("utf-8")
     assert 'id="plot-monthly"' in page and "No run recorded" in page and 'id="no-alerts"' in page

@@ -10,6 +10,8 @@ from corpus.errors import UsageError
 from corpus.export.view import open_corpus
 from corpus.sources.registry import load_sources
 
+EX_ALERTS = 3   # distinct from 1 (the corpus could not be read) and 2 (bad arguments)
+
 
 def register(sub) -> None:
     p = sub.add_parser("report", help="HTML report with plots, and site-health alerts",
@@ -19,6 +21,8 @@ def register(sub) -> None:
     p.add_argument("--corpus", default="corpus", metavar="DIR", help="corpus folder (default: ./corpus)")
     p.add_argument("--out", metavar="FILE", help="HTML file to write (e.g. report.html)")
     p.add_argument("--json", action="store_true", help="print the site-health alerts as JSON on stdout")
+    p.add_argument("--fail-on-alert", action="store_true",
+                   help=f"exit with status {EX_ALERTS} when there is any site-health alert (for cron, systemd)")
     p.add_argument("--sources-file", help="registry TOML naming the outlets (default: the shipped registry)")
     p.set_defaults(func=run)
 
@@ -61,4 +65,4 @@ def run(args) -> int:
                          ensure_ascii=False, indent=2))
     else:
         print(f"report: {args.out} ({len(alerts)} site-health alert{'s' * (len(alerts) != 1)})")
-    return 0
+    return EX_ALERTS if alerts and args.fail_on_alert else 0

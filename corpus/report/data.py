@@ -59,8 +59,7 @@ def source_runs(corpus: Corpus) -> dict[str, list[SourceRun]]:
     for run in RunLog(corpus.state_dir).runs():
         if run["counts"] is None:
             continue
-        counts = json.loads(run["counts"])
-        args = json.loads(run["args"] or "{}")
+        counts, args = _json(run["counts"]), _json(run["args"] or "{}")
         limits = (args.get("max_articles", 0), args.get("max_pages", 0), args.get("since"))
         started = datetime.fromisoformat(run["started"])
         for key in dict.fromkeys([*(run["sources"] or "").split(","), *counts]):
@@ -68,6 +67,11 @@ def source_runs(corpus: Corpus) -> dict[str, list[SourceRun]]:
                 out.setdefault(key, []).append(SourceRun(run["run_id"], started, run["status"], limits,
                                                          counts.get(key, {})))
     return out
+
+
+def _json(value):
+    """A run-log JSON column, whether the log hands it over as text or already parsed."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def articles_by_source(corpus: Corpus) -> dict[str, int]:

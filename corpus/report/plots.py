@@ -54,8 +54,14 @@ def _count_ticks(vmax: float) -> list[int]:
     return ticks if len(ticks) <= 6 else [t for t in ticks if str(t).strip("0") == "1"]
 
 
+def _bar_size(fig) -> dict:
+    """Colour bars at most 3 inches tall and 0.15 wide, however tall the figure (113 outlets)."""
+    shrink = min(1.0, 3.0 / fig.get_figheight())
+    return {"shrink": shrink, "aspect": shrink * fig.get_figheight() / 0.15, "anchor": (0.0, 1.0)}
+
+
 def _log_colorbar(fig, image, ax, label: str, vmax: float) -> None:
-    bar = fig.colorbar(image, ax=ax, label=label, ticks=_count_ticks(vmax), format="%d")
+    bar = fig.colorbar(image, ax=ax, label=label, ticks=_count_ticks(vmax), format="%d", **_bar_size(fig))
     bar.ax.minorticks_off()
 
 
@@ -149,7 +155,7 @@ def health_table(health: dict[str, dict[str, float | None]], order: list[str], n
     ax.set_yticks(range(len(rows)), [names.get(s, s) for s in rows], fontsize=8)
     ax.set_xticks(range(len(HEALTH)), [label for _, label in HEALTH], fontsize=8)
     ax.xaxis.tick_top()
-    fig.colorbar(image, ax=ax, label="share", format=lambda x, _: f"{x:.0%}")
+    fig.colorbar(image, ax=ax, label="share", format=lambda x, _: f"{x:.0%}", **_bar_size(fig))
     return svg(fig)
 
 
