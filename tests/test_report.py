@@ -2,8 +2,9 @@
 
 The fixture crawl adds a fourth source whose host answers every request with a
 redirect to demo-longan's host, as an outlet does after a domain move or a
-merger (e.g. the 2025 provincial press mergers sending one paper's domain to
-another's). Before the crawl, the run log gets four planted runs in which
+merger (the registry's note on baobinhduong records a stored page saying that
+from 1/7/2025 the site stopped updating and its news moved to Báo Sài Gòn Giải
+Phóng: an outlet whose old domain may send readers to another's). Before the crawl, the run log gets four planted runs in which
 demo-dongthap found 300 articles each, so the real run's 30-odd is a fall.
 """
 from __future__ import annotations
