@@ -120,6 +120,8 @@ def test_a_corpus_without_run_log_still_gets_a_report(tmp_path):
 FIGURES = """JSON.stringify(Object.fromEntries([...document.querySelectorAll('figure.plot')].map(f => {
     const r = f.querySelector('svg').getBoundingClientRect();
     return [f.id, [Math.round(r.width), Math.round(r.height)]]; })))"""
+TILES = """JSON.stringify([...document.querySelectorAll('#plot-provinces g.province')].map(
+    g => g.querySelector('title').textContent))"""
 ALERTS = """JSON.stringify([...document.querySelectorAll('#alerts li')].map(li => ({
     kind: li.dataset.kind, source: li.dataset.source, text: li.innerText,
     shown: li.getBoundingClientRect().height > 0 && getComputedStyle(li).visibility === 'visible'})))"""
@@ -133,6 +135,7 @@ def test_the_page_renders_in_chromium_with_its_plots_and_alerts(reported, tmp_pa
         page = browser.open(html.as_uri())
         figures = json.loads(browser.evaluate(page, FIGURES))
         shown = json.loads(browser.evaluate(page, ALERTS))
+        tiles = json.loads(browser.evaluate(page, TILES))
         browser.screenshot(page, tmp_path / "report.png")
         requested = browser.requested_urls()
     assert set(figures) == {"plot-monthly", "plot-yield", "plot-provinces", "plot-health"}
@@ -140,5 +143,9 @@ def test_the_page_renders_in_chromium_with_its_plots_and_alerts(reported, tmp_pa
     moved = [a for a in shown if a["source"] == MOVED and a["kind"] == "redirected"]
     assert moved and moved[0]["shown"] and "Báo Bắc Giang (demo)" in moved[0]["text"]
     assert {(a["source"], a["kind"]) for a in shown} == {(a["source"], a["kind"]) for a in alerts}
+    assert len(tiles) == 34
+    long_an = next(t for t in tiles if t.startswith("Tây Ninh"))    # demo-longan's province merged into Tây Ninh
+    assert "Long An" in long_an and "articles from 1 outlet" in long_an
+    assert "no articles" in next(t for t in tiles if t.startswith("Bắc Ninh"))   # demo-moved stored nothing
     assert all(url.startswith(("file:", "data:")) for url in requested), requested   # nothing from a network
     assert (tmp_path / "report.png").stat().st_size > 50_000

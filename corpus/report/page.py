@@ -23,6 +23,7 @@ h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 19px; margin: 36px 0 6p
 figure { margin: 0; background: #fff; border: 1px solid #e3e3e3; border-radius: 8px; padding: 12px; overflow-x: auto; }
 figure svg { max-width: 100%; height: auto; display: block; margin: 0 auto; }
 #plot-provinces svg { max-width: 620px; }
+g.province:hover path { stroke: #222 !important; stroke-width: 2px !important; }
 ul.alerts { list-style: none; padding: 0; margin: 0; }
 ul.alerts li { background: #fff; border: 1px solid #f0c2c2; border-left: 5px solid #d62728; border-radius: 6px;
                padding: 8px 12px; margin: 0 0 8px; }
@@ -77,7 +78,8 @@ def render(corpus_root, facts: CorpusFacts, runs: dict[str, list[SourceRun]], al
                  plots.yield_heatmap(runs, order, names, alerted), "No run recorded in this corpus."),
         _section("provinces", "Date coverage per province (2025 map)",
                  "The 34 provinces after the 2025 merger, laid out by geography (a schematic map). Colour: "
-                 "months with at least one article; grey: no article from the province's outlets.",
+                 "months with at least one article; grey: no article from the province's outlets. Hover a tile "
+                 "for the provinces merged into it and its exact dates.",
                  plots.province_map(facts), ""),
         _section("health", "Extraction health per source",
                  "Share of article-like pages that were not articles, and of those with too little text "

@@ -9,10 +9,12 @@ from __future__ import annotations
 import io
 import math
 from datetime import date
+from html import escape
 
 from corpus.errors import UsageError
 from corpus.report.data import CorpusFacts, SourceRun
 from corpus.report.tilemap import TILES
+from corpus.sources.registry import PROVINCES
 
 try:
     import numpy as np
@@ -159,8 +161,23 @@ def health_table(health: dict[str, dict[str, float | None]], order: list[str], n
     return svg(fig)
 
 
+def _tile_tooltip(name: str, cover: dict | None) -> str:
+    """What hovering a tile shows: the provinces merged into it and the exact coverage."""
+    merged = [old for old, new in PROVINCES.items() if new == name and old != name]
+    lines = [name + (f" (since 2025 with {', '.join(merged)})" if merged else "")]
+    if cover:
+        lines.append(f"{cover['articles']:,} articles from {cover['outlets']} outlet{'s' * (cover['outlets'] != 1)}, "
+                     f"{cover['months']} months with articles")
+        if cover["first"]:
+            lines.append(f"published {cover['first']:%Y-%m-%d} to {cover['last']:%Y-%m-%d}")
+    else:
+        lines.append("no articles")
+    return "\n".join(lines)
+
+
 def province_map(facts: CorpusFacts) -> str:
-    """The tile map: colour = months with at least one article, text = articles and years covered."""
+    """The tile map: colour = months with at least one article, text = articles and years covered;
+    each tile carries an SVG <title>, which browsers show on hover."""
     import matplotlib
 
     cols, rows = 1 + max(c for c, _ in TILES.values()), 1 + max(r for _, r in TILES.values())
@@ -169,10 +186,13 @@ def province_map(facts: CorpusFacts) -> str:
     cmap = matplotlib.colormaps["YlGnBu"]
     most = max([p["months"] for p in facts.provinces.values()] + [1])
     norm = Normalize(0, most)
-    for name, (c, r) in TILES.items():
+    tooltips = {}
+    for i, (name, (c, r)) in enumerate(TILES.items()):
         cover = facts.provinces.get(name)
         colour = cmap(norm(cover["months"])) if cover and cover["months"] else EMPTY
-        ax.add_patch(Rectangle((c + 0.03, rows - r - 0.97), 0.94, 0.94, facecolor=colour, edgecolor="white"))
+        tooltips[f"province-{i}"] = _tile_tooltip(name, cover)
+        ax.add_patch(Rectangle((c + 0.03, rows - r - 0.97), 0.94, 0.94, facecolor=colour, edgecolor="white",
+                               gid=f"province-{i}"))
         dark = bool(cover and norm(cover["months"]) > 0.55)
         ax.text(c + 0.5, rows - r - 0.36, name, ha="center", va="center", fontsize=7, weight="bold",
                 color="white" if dark else "#222")
@@ -189,4 +209,7 @@ def province_map(facts: CorpusFacts) -> str:
     ax.axis("off")
     bar = fig.add_axes((0.89, 0.55, 0.025, 0.35))
     fig.colorbar(matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap), cax=bar, label="months with articles")
-    return svg(fig)
+    text = svg(fig)
+    for gid, tooltip in tooltips.items():
+        text = text.replace(f'<g id="{gid}">', f'<g id="{gid}" class="province"><title>{escape(tooltip)}</title>', 1)
+    return text
