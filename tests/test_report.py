@@ -149,3 +149,22 @@ def test_the_page_renders_in_chromium_with_its_plots_and_alerts(reported, tmp_pa
     assert "no articles" in next(t for t in tiles if t.startswith("Bắc Ninh"))   # demo-moved stored nothing
     assert all(url.startswith(("file:", "data:")) for url in requested), requested   # nothing from a network
     assert (tmp_path / "report.png").stat().st_size > 50_000
+
+
+def test_a_crawl_that_stored_nothing_is_reported_from_its_run_log(tmp_path):
+    """Offline, every source fails: no articles/ folder, but the run log says what went wrong."""
+    corpus = tmp_path / "corpus"
+    earlier = {"pages": 40, "non_article": 30, "non_article/no_article_signals": 30}
+    offline = {"pages": 0, "errors": 40, "error/dns": 40}
+    for day, counts in ((1, earlier), (2, offline)):
+        args = json.dumps({"complete": True, "max_articles": 0, "max_pages": 0, "since": None})
+        RunLog(corpus / "state")
+        with sqlite3.connect(corpus / "state" / "state.sqlite") as db:
+            db.execute("INSERT INTO runs VALUES (?, ?, ?, 'finished', 0, 'baolongan', ?, '{}', ?)",
+                       (f"r{day}", f"2026-11-0{day}T03:00:00+00:00", f"2026-11-0{day}T03:01:00+00:00",
+                        json.dumps({"baolongan": counts}), args))
+    result = provnews("report", "--corpus", corpus, "--json", "--out", tmp_path / "r.html", timeout=120)
+    assert result.returncode == 0, result.stderr
+    kinds = {a["kind"] for a in json.loads(result.stdout)["alerts"]}
+    assert kinds == {"error_spike", "never_yielded"}
+    assert "Báo Long An" in (tmp_path / "r.html").read_text("utf-8")     # named from the shipped registry

@@ -8,7 +8,10 @@ from pathlib import Path
 
 from corpus.errors import UsageError
 from corpus.export.view import open_corpus
+from corpus.report.alerts import site_alerts
+from corpus.report.data import articles_by_source, corpus_facts, source_runs
 from corpus.sources.registry import load_sources
+from corpus.store.parts import Corpus
 
 EX_ALERTS = 3   # distinct from 1 (the corpus could not be read) and 2 (bad arguments)
 
@@ -41,22 +44,26 @@ def write_atomically(path: Path, text: str) -> None:
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
 def run(args) -> int:
-    from corpus.report.alerts import site_alerts
-    from corpus.report.data import articles_by_source, corpus_facts, source_runs
-
     if not args.out and not args.json:
         raise UsageError("report: give --out FILE (an HTML report), --json (the alerts) or both")
-    corpus = open_corpus(args.corpus)
+    corpus = Corpus(args.corpus)
+    if not (corpus.state_dir / "state.sqlite").exists():   # runs that stored nothing still have a story
+        corpus = open_corpus(args.corpus)
     runs = source_runs(corpus)
     alerts = site_alerts(runs, articles_by_source(corpus))
     if args.out:
-        from corpus.report.page import render
+        from corpus.report.page import render   # matplotlib: only for the HTML
 
         names = {s.key: s.name for s in load_sources(args.sources_file)}
         write_atomically(Path(args.out), render(corpus.root, corpus_facts(corpus), runs, alerts, names))
