@@ -12,7 +12,7 @@ import sys
 
 from corpus.errors import UsageError
 
-COMMANDS = ["crawl", "sources", "extract", "stats", "export", "query", "dedup", "compact", "runs", "demo"]
+COMMANDS = ["crawl", "sources", "extract", "stats", "export", "query", "dedup", "compact", "runs", "report", "demo"]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -31,6 +31,7 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SourceBudget": 50,
+    "crawler.middlewares.OffsiteRedirects": 60,   # sees the final response, after RedirectMiddleware (600)
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 100,

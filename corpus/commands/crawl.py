@@ -5,6 +5,7 @@ import argparse
 from datetime import date
 
 from corpus.errors import UsageError
+from corpus.report.alerts import print_run_alerts
 from corpus.sources.registry import load_sources, select_sources
 from corpus.store.state import EX_TEMPFAIL, CrawlLock, RunLog
 from corpus.store.parts import Corpus
@@ -96,5 +97,6 @@ def run(args) -> int:
         process.crawl(crawler, sources=",".join(s.key for s in chosen))
         process.start()
         group_near_duplicates(corpus)   # cheap when nothing is new
+        print_run_alerts(corpus, run_id)
     reason = crawler.stats.get_value("finish_reason")
     return 0 if reason == "finished" else EX_TEMPFAIL if reason == "corpus_locked" else 1
