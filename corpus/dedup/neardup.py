@@ -18,7 +18,9 @@ recomputed from all of them, so the result is the same as a run over everything.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -51,6 +53,7 @@ class DedupSummary:
     verified: int          # candidate pairs checked on their shingle sets by this run
     compared_all: bool     # every pair looked at again (first run, --full, --rebuild, new rule)
     changes: ClusterChanges | None = None   # against the clusters before this run (when compared_all)
+    seconds: dict = field(default_factory=dict)   # wall time of each step (read, sign, candidates, verify, ...)
 
     def line(self) -> str:
         scope = "all articles compared" if self.compared_all else "new articles compared"
@@ -131,10 +134,17 @@ def _all_pairs(old: pa.Table, new: pa.Table, ids: pa.Array) -> pa.Table:
 
 
 def _summary(articles: int, clusters: pa.Table, signed: int, verified: int, compared_all: bool,
-             changes: ClusterChanges | None = None) -> DedupSummary:
+             changes: ClusterChanges | None = None, seconds: dict | None = None) -> DedupSummary:
     duplicates = pc.sum(pc.not_equal(clusters.column("id"), clusters.column("dup_cluster"))).as_py() or 0
     return DedupSummary(articles, articles - duplicates, clusters.num_rows, duplicates, signed, verified,
-                        compared_all, changes)
+                        compared_all, changes, seconds or {})
+
+
+@contextmanager
+def _timed(seconds: dict, step: str):
+    start = time.perf_counter()
+    yield
+    seconds[step] = seconds.get(step, 0.0) + time.perf_counter() - start
 
 
 def update_clusters(corpus: Corpus | str, full: bool = False, rebuild: bool = False,
@@ -154,7 +164,9 @@ def update_clusters(corpus: Corpus | str, full: bool = False, rebuild: bool = Fa
     corpus.ensure_writable()
     with file_lock(corpus.state_dir / "dedup.lock", shared=False, wait=False,
                    busy=f"another dedup is running on {corpus.root}"), reading(corpus):
-        articles = _article_dates(corpus)
+        seconds: dict = {}
+        with _timed(seconds, "read"):
+            articles = _article_dates(corpus)
         article_ids = articles.column("id").chunk(0) if articles.num_rows else pa.array([], pa.string())
         current, stale = storage.signature_parts(corpus, SIGNATURE_PARAMS)
         same_rule = all(storage.params_of(p) == CLUSTER_PARAMS
@@ -165,39 +177,47 @@ def update_clusters(corpus: Corpus | str, full: bool = False, rebuild: bool = Fa
             live = prior.filter(pc.is_in(prior.column("id"), value_set=article_ids))
             return _summary(len(article_ids), live, 0, 0, False)  # nothing new: ids read, nothing written
 
-        old_ids, old_sigs = storage.load_signatures([] if full else current)
-        stored = pc.is_in(old_ids, value_set=article_ids).to_numpy(zero_copy_only=False)
-        old_ids, old_sigs = pc.filter(old_ids, stored), old_sigs[stored]
-        new_ids = pc.filter(article_ids, pc.invert(pc.is_in(article_ids, value_set=old_ids)))
-        if len(new_ids):
-            new_ids, sig_batches = _over_texts(corpus, None if not len(old_ids) else new_ids,
-                                               signatures.signatures, len(new_ids), workers)
-            new_sigs = np.vstack(sig_batches)
-        else:
-            new_sigs = old_sigs[:0]
-        ids = pa.concat_arrays([old_ids, new_ids])
-        sigs = np.vstack([old_sigs, new_sigs])
-        rank = ranks(ids, pc.take(articles.column("published"), pc.index_in(ids, value_set=article_ids)))
-        is_new = None if compare_all else np.arange(len(ids)) >= len(old_ids)
-        pairs = candidates.likely_pairs(sigs, rank, is_new)
-        jaccard, containment = _verify(corpus, ids, pairs, workers) if len(pairs) else (np.empty(0), np.empty(0))
-        linked = verify.near_duplicate(jaccard, containment)
-        found = _pair_table(ids, pairs[linked], jaccard[linked], containment[linked])
-        links = _all_pairs(storage.PAIR_SCHEMA.empty_table() if compare_all else storage.load_pairs(
-            corpus, CLUSTER_PARAMS), found, ids)
-        link_rows = np.stack([pc.index_in(links.column(c), value_set=ids).to_numpy(zero_copy_only=False)
-                              for c in ("id_a", "id_b")], axis=1).astype(np.int64)
-        rep = representatives(rank, link_rows.reshape(-1, 2), links.column("jaccard").to_numpy())
-        clusters = cluster_rows(ids, rep)
-
-        storage.write(links, CLUSTER_PARAMS, *_split(storage.pairs_path(corpus)))
-        storage.write(clusters, CLUSTER_PARAMS, *_split(storage.clusters_path(corpus)))
-        if len(new_ids):
-            storage.write_signatures(corpus, new_ids, new_sigs, SIGNATURE_PARAMS)
-        for part in stale + (current if full else []):
-            part.unlink(missing_ok=True)
+        with _timed(seconds, "read"):
+            old_ids, old_sigs = storage.load_signatures([] if full else current)
+            stored = pc.is_in(old_ids, value_set=article_ids).to_numpy(zero_copy_only=False)
+            old_ids, old_sigs = pc.filter(old_ids, stored), old_sigs[stored]
+            new_ids = pc.filter(article_ids, pc.invert(pc.is_in(article_ids, value_set=old_ids)))
+        with _timed(seconds, "sign"):
+            if len(new_ids):
+                new_ids, sig_batches = _over_texts(corpus, None if not len(old_ids) else new_ids,
+                                                   signatures.signatures, len(new_ids), workers)
+                new_sigs = np.vstack(sig_batches)
+                del sig_batches
+            else:
+                new_sigs = old_sigs[:0]
+            ids = pa.concat_arrays([old_ids, new_ids])
+            sigs = np.vstack([old_sigs, new_sigs]) if len(old_ids) else new_sigs
+            del old_sigs
+        with _timed(seconds, "candidates"):
+            rank = ranks(ids, pc.take(articles.column("published"), pc.index_in(ids, value_set=article_ids)))
+            is_new = None if compare_all else np.arange(len(ids)) >= len(old_ids)
+            pairs = candidates.likely_pairs(sigs, rank, is_new)
+            del sigs
+        with _timed(seconds, "verify"):
+            jaccard, containment = _verify(corpus, ids, pairs, workers) if len(pairs) else (np.empty(0),) * 2
+            linked = verify.near_duplicate(jaccard, containment)
+        with _timed(seconds, "cluster"):
+            found = _pair_table(ids, pairs[linked], jaccard[linked], containment[linked])
+            links = _all_pairs(storage.PAIR_SCHEMA.empty_table() if compare_all else storage.load_pairs(
+                corpus, CLUSTER_PARAMS), found, ids)
+            link_rows = np.stack([pc.index_in(links.column(c), value_set=ids).to_numpy(zero_copy_only=False)
+                                  for c in ("id_a", "id_b")], axis=1).astype(np.int64)
+            rep = representatives(rank, link_rows.reshape(-1, 2), links.column("jaccard").to_numpy())
+            clusters = cluster_rows(ids, rep)
+        with _timed(seconds, "write"):
+            storage.write(links, CLUSTER_PARAMS, *_split(storage.pairs_path(corpus)))
+            storage.write(clusters, CLUSTER_PARAMS, *_split(storage.clusters_path(corpus)))
+            if len(new_ids):
+                storage.write_signatures(corpus, new_ids, new_sigs, SIGNATURE_PARAMS)
+            for part in stale + (current if full else []):
+                part.unlink(missing_ok=True)
         changes = compare(prior, clusters) if compare_all else None
-        return _summary(len(article_ids), clusters, len(new_ids), len(pairs), compare_all, changes)
+        return _summary(len(article_ids), clusters, len(new_ids), len(pairs), compare_all, changes, seconds)
 
 
 def _split(path):
