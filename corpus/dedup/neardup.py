@@ -80,7 +80,8 @@ def _texts(corpus: Corpus, wanted: pa.Array | None):
     Copies of one id have one text (the id is its hash), so any copy will do.
     """
     seen: set[str] = set()
-    scanner = corpus.dataset().scanner(columns=["id", "text"], batch_size=BATCH_ROWS,
+    scanner = corpus.dataset().scanner(columns=["id", "text"], batch_size=BATCH_ROWS, batch_readahead=2,
+                                       fragment_readahead=1,   # bounded memory: texts are read as they are used
                                        filter=None if wanted is None else pc.field("id").isin(wanted))
     for batch in scanner.to_batches():
         ids, texts = [], []

@@ -38,13 +38,11 @@ class ShingleSets:
     @classmethod
     def of(cls, texts, n: int = SHINGLE_SIZE) -> "ShingleSets":
         hashes, counts = batch_shingles64(list(texts), n)
-        owner = np.repeat(np.arange(len(counts)), counts)
-        order = np.lexsort((hashes, owner))          # by text, then value
-        hashes, owner = hashes[order], owner[order]
-        keep = np.ones(len(hashes), dtype=bool)      # drop repeats within a text
-        keep[1:] = (hashes[1:] != hashes[:-1]) | (owner[1:] != owner[:-1])
-        sizes = np.bincount(owner[keep], minlength=len(counts))
-        return cls([(hashes[keep], np.concatenate([[0], np.cumsum(sizes)]))])
+        # one np.unique per text: much cheaper than one lexsort of the batch by (text, value)
+        sets = [np.unique(h) for h in np.split(hashes, np.cumsum(counts)[:-1])] if len(counts) else []
+        sizes = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
+        values = np.concatenate(sets) if sets else np.empty(0, dtype=np.uint64)
+        return cls([(values, np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64))])
 
     @classmethod
     def joined(cls, many: list["ShingleSets"]) -> "ShingleSets":
