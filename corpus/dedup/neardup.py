@@ -52,7 +52,7 @@ class DedupSummary:
     signed: int            # signatures computed by this run
     verified: int          # candidate pairs checked on their shingle sets by this run
     compared_all: bool     # every pair looked at again (first run, --full, --rebuild, new rule)
-    changes: ClusterChanges | None = None   # against the clusters before this run (when compared_all)
+    changes: ClusterChanges | None = None   # against the clusters before (--rebuild, --full, a new rule)
     seconds: dict = field(default_factory=dict)   # wall time of each step (read, sign, candidates, verify, ...)
 
     def line(self) -> str:
@@ -95,7 +95,7 @@ def _texts(corpus: Corpus, wanted: pa.Array | None):
 
 
 def _over_texts(corpus: Corpus, wanted: pa.Array | None, func, count: int, workers: int | None):
-    """(ids, [func(texts) per batch]) over the texts of ``wanted``, in worker processes when many."""
+    """Yield (ids, func(texts)) per batch of the texts of ``wanted``, in worker processes when many."""
     id_batches: list[list[str]] = []
 
     def batches():
@@ -104,15 +104,28 @@ def _over_texts(corpus: Corpus, wanted: pa.Array | None, func, count: int, worke
             yield texts
 
     parallel = count >= PARALLEL_FROM and (workers or os.cpu_count() or 1) > 1
-    results = list(signatures.map_in_workers(func, batches(), workers) if parallel else map(func, batches()))
-    return pa.array([i for batch in id_batches for i in batch], pa.string()), results
+    for result in signatures.map_in_workers(func, batches(), workers) if parallel else map(func, batches()):
+        yield id_batches.pop(0), result
+
+
+def _sign(corpus: Corpus, wanted: pa.Array | None, count: int, workers: int | None):
+    """(ids, signatures) of the ``count`` articles in ``wanted`` (all when None), filled in place."""
+    ids, sigs, filled = [], np.empty((count, signatures.NUM_PERM), dtype=np.uint32), 0
+    for batch_ids, batch in _over_texts(corpus, wanted, signatures.signatures, count, workers):
+        ids += batch_ids
+        sigs[filled:filled + len(batch)] = batch
+        filled += len(batch)
+    return pa.array(ids, pa.string()), sigs[:filled]
 
 
 def _verify(corpus: Corpus, ids: pa.Array, pairs: np.ndarray, workers: int | None):
     """(jaccard, containment) of each row pair, from the shingle sets of the stored texts."""
     rows = np.unique(pairs)
-    read_ids, sets = _over_texts(corpus, pc.take(ids, rows), verify.ShingleSets.of, len(rows), workers)
-    position = pc.index_in(ids, value_set=read_ids).to_numpy(zero_copy_only=False)  # row -> place in read order
+    read_ids, sets = [], []
+    for batch_ids, batch_sets in _over_texts(corpus, pc.take(ids, rows), verify.ShingleSets.of, len(rows), workers):
+        read_ids += batch_ids
+        sets.append(batch_sets)
+    position = pc.index_in(ids, value_set=pa.array(read_ids, pa.string())).to_numpy(zero_copy_only=False)
     return verify.similarity(verify.ShingleSets.joined(sets), position[pairs].astype(np.int64))
 
 
@@ -184,13 +197,8 @@ def update_clusters(corpus: Corpus | str, full: bool = False, rebuild: bool = Fa
             old_ids, old_sigs = pc.filter(old_ids, stored), old_sigs[stored]
             new_ids = pc.filter(article_ids, pc.invert(pc.is_in(article_ids, value_set=old_ids)))
         with _timed(seconds, "sign"):
-            if len(new_ids):
-                new_ids, sig_batches = _over_texts(corpus, None if not len(old_ids) else new_ids,
-                                                   signatures.signatures, len(new_ids), workers)
-                new_sigs = np.vstack(sig_batches)
-                del sig_batches
-            else:
-                new_sigs = old_sigs[:0]
+            new_ids, new_sigs = _sign(corpus, None if not len(old_ids) else new_ids, len(new_ids), workers) \
+                if len(new_ids) else (new_ids, old_sigs[:0])
             ids = pa.concat_arrays([old_ids, new_ids])
             sigs = np.vstack([old_sigs, new_sigs]) if len(old_ids) else new_sigs
             del old_sigs
@@ -217,7 +225,7 @@ def update_clusters(corpus: Corpus | str, full: bool = False, rebuild: bool = Fa
                 storage.write_signatures(corpus, new_ids, new_sigs, SIGNATURE_PARAMS)
             for part in stale + (current if full else []):
                 part.unlink(missing_ok=True)
-        changes = compare(prior, clusters) if compare_all else None
+        changes = compare(prior, clusters) if rebuild or full or (compare_all and prior.num_rows) else None
         return _summary(len(article_ids), clusters, len(new_ids), len(pairs), compare_all, changes, seconds)
 
 
