@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as ds
 
 from corpus.dedup import candidates, signatures, storage, verify
 from corpus.dedup.clusters import ClusterChanges, cluster_rows, compare, ranks, representatives
@@ -63,24 +64,24 @@ class DedupSummary:
         return text + (f"\n{self.changes.line()}" if self.changes else "")
 
 
-def _article_dates(corpus: Corpus) -> pa.Table:
+def _article_dates(parts: ds.Dataset) -> pa.Table:
     """One (id, published) per stored id, from its first-fetched copy."""
     import duckdb
 
     con = duckdb.connect()
-    con.register("parts", corpus.dataset().scanner(columns=["id", "published", "fetched_at", "url"]))
+    con.register("parts", parts.scanner(columns=["id", "published", "fetched_at", "url"]))
     table = con.sql("SELECT id, arg_min(published, (fetched_at, url)) AS published FROM parts "
                     "GROUP BY id ORDER BY id").to_arrow_table()
     return table.combine_chunks()
 
 
-def _texts(corpus: Corpus, wanted: pa.Array | None):
+def _texts(parts: ds.Dataset, wanted: pa.Array | None):
     """Yield (ids, texts) batches of the stored articles in ``wanted`` (all when None), each id once.
 
     Copies of one id have one text (the id is its hash), so any copy will do.
     """
     seen: set[str] = set()
-    scanner = corpus.dataset().scanner(columns=["id", "text"], batch_size=BATCH_ROWS, batch_readahead=2,
+    scanner = parts.scanner(columns=["id", "text"], batch_size=BATCH_ROWS, batch_readahead=2,
                                        fragment_readahead=1,   # bounded memory: texts are read as they are used
                                        filter=None if wanted is None else pc.field("id").isin(wanted))
     for batch in scanner.to_batches():
@@ -94,12 +95,12 @@ def _texts(corpus: Corpus, wanted: pa.Array | None):
             yield ids, texts
 
 
-def _over_texts(corpus: Corpus, wanted: pa.Array | None, func, count: int, workers: int | None):
+def _over_texts(parts: ds.Dataset, wanted: pa.Array | None, func, count: int, workers: int | None):
     """Yield (ids, func(texts)) per batch of the texts of ``wanted``, in worker processes when many."""
     id_batches: list[list[str]] = []
 
     def batches():
-        for ids, texts in _texts(corpus, wanted):
+        for ids, texts in _texts(parts, wanted):
             id_batches.append(ids)
             yield texts
 
@@ -108,21 +109,21 @@ def _over_texts(corpus: Corpus, wanted: pa.Array | None, func, count: int, worke
         yield id_batches.pop(0), result
 
 
-def _sign(corpus: Corpus, wanted: pa.Array | None, count: int, workers: int | None):
+def _sign(parts: ds.Dataset, wanted: pa.Array | None, count: int, workers: int | None):
     """(ids, signatures) of the ``count`` articles in ``wanted`` (all when None), filled in place."""
     ids, sigs, filled = [], np.empty((count, signatures.NUM_PERM), dtype=np.uint32), 0
-    for batch_ids, batch in _over_texts(corpus, wanted, signatures.signatures, count, workers):
+    for batch_ids, batch in _over_texts(parts, wanted, signatures.signatures, count, workers):
         ids += batch_ids
         sigs[filled:filled + len(batch)] = batch
         filled += len(batch)
     return pa.array(ids, pa.string()), sigs[:filled]
 
 
-def _verify(corpus: Corpus, ids: pa.Array, pairs: np.ndarray, workers: int | None):
+def _verify(parts: ds.Dataset, ids: pa.Array, pairs: np.ndarray, workers: int | None):
     """(jaccard, containment) of each row pair, from the shingle sets of the stored texts."""
     rows = np.unique(pairs)
     read_ids, sets = [], []
-    for batch_ids, batch_sets in _over_texts(corpus, pc.take(ids, rows), verify.ShingleSets.of, len(rows), workers):
+    for batch_ids, batch_sets in _over_texts(parts, pc.take(ids, rows), verify.ShingleSets.of, len(rows), workers):
         read_ids += batch_ids
         sets.append(batch_sets)
     position = pc.index_in(ids, value_set=pa.array(read_ids, pa.string())).to_numpy(zero_copy_only=False)
@@ -180,7 +181,8 @@ def update_clusters(corpus: Corpus | str, full: bool = False, rebuild: bool = Fa
                    busy=f"another dedup is running on {corpus.root}"), reading(corpus):
         seconds: dict = {}
         with _timed(seconds, "read"):
-            articles = _article_dates(corpus)
+            parts = corpus.dataset()   # the part list is fixed here: articles a crawler adds meanwhile wait
+            articles = _article_dates(parts)
         article_ids = articles.column("id").chunk(0) if articles.num_rows else pa.array([], pa.string())
         current, stale = storage.signature_parts(corpus, SIGNATURE_PARAMS)
         same_rule = all(storage.params_of(p) == CLUSTER_PARAMS
@@ -197,7 +199,7 @@ def update_clusters(corpus: Corpus | str, full: bool = False, rebuild: bool = Fa
             old_ids, old_sigs = pc.filter(old_ids, stored), old_sigs[stored]
             new_ids = pc.filter(article_ids, pc.invert(pc.is_in(article_ids, value_set=old_ids)))
         with _timed(seconds, "sign"):
-            new_ids, new_sigs = _sign(corpus, None if not len(old_ids) else new_ids, len(new_ids), workers) \
+            new_ids, new_sigs = _sign(parts, None if not len(old_ids) else new_ids, len(new_ids), workers) \
                 if len(new_ids) else (new_ids, old_sigs[:0])
             ids = pa.concat_arrays([old_ids, new_ids])
             sigs = np.vstack([old_sigs, new_sigs]) if len(old_ids) else new_sigs
@@ -208,7 +210,7 @@ def update_clusters(corpus: Corpus | str, full: bool = False, rebuild: bool = Fa
             pairs = candidates.likely_pairs(sigs, rank, is_new)
             del sigs
         with _timed(seconds, "verify"):
-            jaccard, containment = _verify(corpus, ids, pairs, workers) if len(pairs) else (np.empty(0),) * 2
+            jaccard, containment = _verify(parts, ids, pairs, workers) if len(pairs) else (np.empty(0),) * 2
             linked = verify.near_duplicate(jaccard, containment)
         with _timed(seconds, "cluster"):
             found = _pair_table(ids, pairs[linked], jaccard[linked], containment[linked])
