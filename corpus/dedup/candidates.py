@@ -68,7 +68,7 @@ def candidate_pairs(sigs: np.ndarray, rank: np.ndarray, is_new: np.ndarray | Non
     by_rank = live[np.argsort(rank[live], kind="stable")]
     found = []
     for band in range(num_bands):
-        keys = band_keys(sigs[by_rank], band, rows_per_band)
+        keys = band_keys(sigs, band, rows_per_band)[by_rank]   # never a copy of all signatures
         order = np.argsort(keys, kind="stable")   # stable: equal keys stay in rank order
         pairs = _bucket_pairs(by_rank[order], keys[order], cap)
         if is_new is not None and len(pairs):
