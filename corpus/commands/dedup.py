@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from corpus.errors import UsageError
+from corpus.store.parts import DEFAULT_CORPUS
 
 
 def register(subparsers) -> None:
@@ -11,7 +12,7 @@ def register(subparsers) -> None:
         "dedup", help="group near-duplicate articles (dup_cluster)",
         description="Sign new articles, compare them with the stored signatures and update "
                     "CORPUS/dedup/clusters.parquet. Nothing in the corpus is deleted.")
-    parser.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
+    parser.add_argument("--corpus", default=DEFAULT_CORPUS, help=f"corpus folder (default: ./{DEFAULT_CORPUS})")
     parser.add_argument("--full", action="store_true", help="recompute every signature and cluster")
     parser.add_argument("--workers", type=int, default=None,
                         help="processes for signing and comparing many articles (default: one per core)")

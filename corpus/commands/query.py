@@ -15,6 +15,7 @@ import duckdb
 
 from corpus.errors import UsageError
 from corpus.export.view import connected, one_line, open_corpus
+from corpus.store.parts import DEFAULT_CORPUS
 
 TABLE_ROWS, CELL_CHARS, FETCH = 10_000, 60, 1000
 
@@ -25,7 +26,8 @@ def register(subparsers) -> None:
         description="Run SQL over the corpus with DuckDB. Tables: articles (one row per article, "
                     "with dup_cluster), parts (every stored row), aliases, clusters.")
     p.add_argument("sql", help='e.g. "SELECT province, count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC"')
-    p.add_argument("--corpus", default="corpus", metavar="DIR", help="corpus folder (default: ./corpus)")
+    p.add_argument("--corpus", default=DEFAULT_CORPUS, metavar="DIR",
+                   help=f"corpus folder (default: ./{DEFAULT_CORPUS})")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.set_defaults(func=run)
 

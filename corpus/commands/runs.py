@@ -5,12 +5,12 @@ import json
 
 from corpus.errors import UsageError
 from corpus.store.state import CrawlLock, RunLog
-from corpus.store.parts import Corpus
+from corpus.store.parts import DEFAULT_CORPUS, Corpus
 
 
 def register(sub) -> None:
     p = sub.add_parser("runs", help="list the crawl runs recorded in a corpus")
-    p.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
+    p.add_argument("--corpus", default=DEFAULT_CORPUS, help=f"corpus folder (default: ./{DEFAULT_CORPUS})")
     p.add_argument("--json", action="store_true", help="print the runs as JSON")
     p.set_defaults(func=run)
 
