@@ -1,7 +1,11 @@
-"""A log an unattended run's reader can read: no start-up dump, one counted line per robots.txt failure.
+"""A log an unattended run's reader can read: no settings dump, one counted line per failure.
 
 Scrapy logs about 100 lines of settings and components at INFO when a crawl
-starts; they are kept for ``-v`` (``PROVNEWS_LOG_STARTUP``) and LOG_LEVEL=DEBUG.
+starts, and its whole stats dict at the end; they are kept for ``-v``
+(``PROVNEWS_LOG_STARTUP``) and LOG_LEVEL=DEBUG (the stats are in the run log
+and the summary anyway). RetryMiddleware's "Gave up retrying" ERROR repeats
+what the spider's errback logs and counts (``Skipping URL: reason``), so it is
+shown at DEBUG only.
 A robots.txt that cannot be downloaded (DNS, refused, timeout) makes
 RobotsTxtMiddleware log an ERROR with a full traceback, per host; offline,
 that was 224 tracebacks for 113 sources. It becomes one WARNING line, counted as
@@ -20,7 +24,9 @@ STARTUP_LOGGERS = {
     "scrapy.addons": ("Enabled addons",),
     "scrapy.utils.log": ("Versions", "Scrapy "),
     "scrapy.extensions.telnet": ("Telnet",),
+    "scrapy.statscollectors": ("Dumping Scrapy stats",),
 }
+REPEATED_LOGGERS = {"scrapy.downloadermiddlewares.retry": ("Gave up retrying",)}
 ROBOTS_LOGGER = "scrapy.downloadermiddlewares.robotstxt"
 
 
@@ -32,7 +38,7 @@ class StartupDumpFilter(logging.Filter):
         self.prefixes = prefixes
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.levelno <= logging.INFO and str(record.msg).startswith(self.prefixes))
+        return not str(record.msg).startswith(self.prefixes)
 
 
 class RobotsFailureFilter(logging.Filter):
@@ -62,7 +68,7 @@ class QuietLog:
         self.filters = [(logging.getLogger(ROBOTS_LOGGER), RobotsFailureFilter(stats))]
         if not startup:
             self.filters += [(logging.getLogger(name), StartupDumpFilter(prefixes))
-                             for name, prefixes in STARTUP_LOGGERS.items()]
+                             for name, prefixes in {**STARTUP_LOGGERS, **REPEATED_LOGGERS}.items()]
         for logger, log_filter in self.filters:
             logger.addFilter(log_filter)
 
@@ -74,6 +80,7 @@ class QuietLog:
 
     @staticmethod
     def before_crawl(startup: bool) -> None:
-        """For ``provnews crawl``: also drop the version lines CrawlerProcess logs before any extension exists."""
+        """For ``provnews crawl``: also drop what Scrapy logs before any extension exists (versions, add-ons)."""
         if not startup:
-            logging.getLogger("scrapy.utils.log").addFilter(StartupDumpFilter(STARTUP_LOGGERS["scrapy.utils.log"]))
+            for name in ("scrapy.utils.log", "scrapy.addons"):
+                logging.getLogger(name).addFilter(StartupDumpFilter(STARTUP_LOGGERS[name]))

@@ -62,6 +62,9 @@ def test_scrapy_crawl_from_the_project_root(demo, tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert ds.dataset(corpus / "articles").count_rows() == 3
     assert "Crawl finished" in proc.stdout
+    # Near-duplicate grouping runs at the end of the crawl (an extension), not only under `provnews crawl`.
+    assert "near-duplicates: articles: 3" in proc.stdout
+    assert ds.dataset(corpus / "dedup" / "signatures").count_rows() == 3
 
 
 def test_extract_prints_the_seed_format(demo, tmp_path):
