@@ -1,7 +1,9 @@
 """``provnews query``: SQL over the corpus with DuckDB; the table ``articles`` has one row per article.
 
 Also there: ``parts`` (every stored row), ``aliases``, ``clusters``. Times
-are shown in Vietnam time. A table is for reading (cells cut at 60
+are shown in Vietnam time. Read-only: only queries (SELECT, WITH, EXPLAIN,
+DESCRIBE, SHOW, SUMMARIZE) run, and DuckDB may read no file outside the
+corpus nor write any (corpus.export.view.connected(read_only=True)). A table is for reading (cells cut at 60
 characters, at most 10,000 rows); csv and json print every row in full.
 """
 from __future__ import annotations
@@ -18,6 +20,7 @@ from corpus.export.view import connected, one_line, open_corpus
 from corpus.store.parts import DEFAULT_CORPUS
 
 TABLE_ROWS, CELL_CHARS, FETCH = 10_000, 60, 1000
+QUERIES = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 
 
 def register(subparsers) -> None:
@@ -63,10 +66,19 @@ def _batches(con: duckdb.DuckDBPyConnection):
         yield rows
 
 
+def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Refuse anything but queries (COPY, ATTACH, INSTALL, CREATE, SET, PRAGMA, CALL ...), in one line."""
+    for statement in con.extract_statements(sql):
+        if statement.type not in QUERIES:
+            raise UsageError(f"SQL: only queries run on a corpus (SELECT, WITH, EXPLAIN, DESCRIBE); "
+                             f"not {statement.type.name}")
+
+
 def run(args) -> int:
     corpus = open_corpus(args.corpus)
-    with connected(corpus) as con:
+    with connected(corpus, read_only=True) as con:
         try:
+            check_read_only(con, args.sql)
             con.execute(args.sql)
             columns = [d[0] for d in con.description or []]
             if args.format == "table":
