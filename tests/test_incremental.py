@@ -1,6 +1,7 @@
 """Scheduled use: incremental re-crawls, crash safety under SIGKILL, one run per corpus."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -130,6 +131,14 @@ def test_sigkill_at_any_point_then_rerun_stores_every_article_exactly_once(big_s
     assert len(ids) == len(set(ids)) == total
     statuses = [r["status"] for r in RunLog(corpus / "state").runs()]
     assert statuses.count("killed") == len(points) and statuses[-1] == "finished"
+    # `runs` counts what each killed run wrote from its parts: together every article, once.
+    listed = subprocess.run([*PROVNEWS, "runs", "--corpus", str(corpus), "--json"], capture_output=True,
+                            text=True, timeout=60)
+    runs = json.loads(listed.stdout)
+    assert [r["status"] for r in runs] == statuses
+    assert sum(r["stored"] for r in runs) == total and any(r["stored"] for r in runs if r["status"] == "killed")
+    assert isinstance(runs[-1]["counts"], dict) and isinstance(runs[-1]["args"], dict)
+    assert runs[-1]["counts"][SITE]["stored"] == runs[-1]["stored"] and runs[-1]["sources"] == [SITE]
 
 
 def test_overlapping_run_exits_75_naming_the_running_one(big_site, tmp_path):
