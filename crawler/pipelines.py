@@ -136,7 +136,7 @@ class ParquetWriterPipeline(_Component):
     def open_spider(self):
         spider = self.crawler.spider
         self.corpus, self.sources = spider.corpus, spider.sources
-        self.known_keys = spider.known_keys
+        self.known_keys, self.site_keywords = spider.known_keys, spider.site_keywords
         self.rows, self.aliases = [], []
         self.flush_rows = self.settings.getint("PROVNEWS_FLUSH_ROWS")
         self.flush_seconds = self.settings.getfloat("PROVNEWS_FLUSH_SECONDS")
@@ -164,6 +164,8 @@ class ParquetWriterPipeline(_Component):
 
     async def flush(self):
         rows, aliases, self.rows, self.aliases = self.rows, self.aliases, [], []
+        for row in rows:   # a home page's keywords are the site's, not the article's (read by flush time)
+            row["tags"] = [t for t in row["tags"] or () if t not in self.site_keywords.get(row["source"], ())]
         self.last_flush = time.monotonic()
         await asyncio.to_thread(self.corpus.append_aliases, aliases)
         await asyncio.to_thread(self.corpus.append, rows)

@@ -82,6 +82,18 @@ def test_extract_prints_the_seed_format(demo, tmp_path):
     assert one_line_error(provnews("extract", tmp_path / "missing.html")).startswith("provnews: error: cannot read")
 
 
+@pytest.mark.parametrize("with_url", [True, False])
+def test_extract_says_a_saved_home_page_is_not_an_article(demo, tmp_path, with_url):
+    import urllib.request
+
+    site = demo["demo-longan"]
+    page = tmp_path / "home.html"
+    with urllib.request.urlopen(site.base_url) as response:
+        page.write_bytes(response.read())
+    line = one_line_error(provnews("extract", page, *(["--url", site.base_url] if with_url else [])), status=1)
+    assert "not an article" in line and ("home page" in line if with_url else "linked headlines" in line)
+
+
 def test_demo_runs_offline_end_to_end(tmp_path):
     result = provnews("demo", "--dir", tmp_path / "demo", "--articles", "6", "--export", "3")
     assert result.returncode == 0, result.stderr[-2000:]

@@ -20,7 +20,7 @@ from trafilatura.utils import load_html
 
 from corpus.text.clean import (
     DATE_LINE, DATE_ONLY, article_id, clean_line, clean_paragraphs, decode_html, is_vietnamese,
-    parse_iso_datetime, parse_vn_datetime, word_count,
+    parse_iso_datetime, parse_vn_datetime, split_keywords, word_count,
 )
 
 MIN_WORDS = 80
@@ -93,7 +93,7 @@ def _title(tree, h1: list[str]) -> str | None:
     return og or None
 
 
-def _signals(tree) -> dict:
+def page_signals(tree) -> dict:
     """Page-level evidence that this is a news article (cheap XPath checks)."""
     og_type = " ".join(tree.xpath("//meta[@property='og:type']/@content")).strip().lower()
     ld_types = set()
@@ -163,6 +163,11 @@ def _metadata(tree, url: str, need_title: bool, need_date: bool) -> dict:
     return {k: getattr(meta, k) for k in ("title", "author", "date", "sitename", "categories", "tags")}
 
 
+def site_keywords(tree) -> list[str]:
+    """The keywords a home page declares: on many sites every article repeats them (not its own tags)."""
+    return split_keywords(tree.xpath("//meta[@name='keywords' or @name='news_keywords']/@content"))
+
+
 def page_links(tree, url: str) -> list[str]:
     """The page's link targets, absolute, once each, in order.
 
@@ -182,7 +187,7 @@ def parse_page(body: bytes, url: str, http_charset: str | None = None, options: 
     if tree is None:
         return {"reason": "unparsable HTML"}
     links = page_links(tree, url)
-    signals = _signals(tree)
+    signals = page_signals(tree)
     title = _title(tree, signals["h1"])
     _unwrap_layout_tables(tree)
     published = find_published(tree, title)
@@ -209,7 +214,7 @@ def parse_page(body: bytes, url: str, http_charset: str | None = None, options: 
         "published": published or (parse_iso_datetime(doc["date"]) if doc.get("date") else None),
         "language": "vi" if is_vietnamese(text) else None, "word_count": word_count(text),
         "site_name": doc.get("sitename"), "categories": [c for c in (doc.get("categories") or []) if c],
-        "tags": [t for t in (doc.get("tags") or []) if t], "encoding": encoding, "canonical": canonical,
+        "tags": split_keywords(doc.get("tags")), "encoding": encoding, "canonical": canonical,
         "article_markup": signals["og_article"] or signals["ld_article"], "dated_line": published is not None,
         "links": links,
     }

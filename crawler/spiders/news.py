@@ -28,7 +28,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from scrapy.utils.url import url_has_any_extension
 
 from crawler.middlewares import BudgetExhausted
-from corpus.text.extract import page_links
+from corpus.text.extract import page_links, site_keywords
 from corpus.sources.pagekind import classify_url
 from corpus.sources.registry import load_sources, select_sources
 from corpus.store.state import RunLog
@@ -84,6 +84,7 @@ class NewsSpider(scrapy.Spider):
         spider.last_complete = {key: runs.last_success(key) for key in spider.sources}
         spider.requested_keys: set[str] = set()
         spider.pages = dict.fromkeys(spider.sources, 0)
+        spider.site_keywords = {}   # source -> its home page's keywords, dropped from article tags when stored
         spider.link_kind = functools.lru_cache(maxsize=1 << 16)(spider._link_kind)
         return spider
 
@@ -221,6 +222,7 @@ class NewsSpider(scrapy.Spider):
             return
         role = response.meta["role"]
         if role == "home":
+            self.site_keywords[source.key] = set(site_keywords(response.selector.root))
             for href in response.xpath("//link[@rel='alternate'][contains(@type,'rss') or "
                                        "contains(@type,'atom')]/@href").getall():
                 if req := self.request(urljoin(response.url, href), source, "feed", self.parse_feed):
