@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pyarrow.parquet as pq
@@ -268,3 +269,21 @@ def test_every_export_loads_with_datasets_without_a_warning(rows, tmp_path, fmt,
         assert types["published"].startswith("Value('timestamp") and types["fetched_at"].startswith("Value('timestamp")
     if load == "folder" and fmt != "txt":
         assert "Asia/Ho_Chi_Minh" in types["published"] and "UTC" in types["fetched_at"]
+
+
+def test_plain_duckdb_reads_vietnam_time_as_the_readme_says(corpus, rows, tmp_path):
+    """Parquet stores instants; the column's time zone is Asia/Ho_Chi_Minh, which pyarrow applies but
+    DuckDB does not: it shows TIMESTAMPTZ in its session time zone. README: SET TimeZone first."""
+    import duckdb
+
+    run_export(corpus, tmp_path / "p", "--format", "parquet")
+    assert str(pq.read_schema(next((tmp_path / "p" / "data").glob("*.parquet"))).field("published").type) \
+        == "timestamp[us, tz=Asia/Ho_Chi_Minh]"
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    assert "SET TimeZone = 'Asia/Ho_Chi_Minh'" in readme
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'Asia/Ho_Chi_Minh'")
+    got = dict(con.execute(f"SELECT id, strftime(published, '%Y-%m-%d %H:%M') FROM "
+                           f"read_parquet('{tmp_path / 'p' / 'data'}/*.parquet') WHERE published IS NOT NULL").fetchall())
+    expected = {r["id"]: r["published"].astimezone(VN).strftime("%Y-%m-%d %H:%M") for r in rows if r["published"]}
+    assert got == expected
