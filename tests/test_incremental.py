@@ -81,6 +81,16 @@ def test_since_skips_older_articles(big_site, tmp_path):
     published = ds.dataset(tmp_path / "c" / "articles").to_table(columns=["published"]).column(0).to_pylist()
     assert published and all(p.date() >= cutoff.date() for p in published)
     assert len(published) == sum(a.published.date() >= cutoff.date() for a in site.articles)
+    # Old articles are left unfetched (sitemap lastmod, feed dates, listing dates; article pages' undated
+    # related boxes are not followed): hardly any is fetched only to be dropped, and the summary says how many.
+    old = {url_key(a.url) for a in site.articles if a.published.date() < cutoff.date()}
+    fetched_old = {url_key(site.base_url.rstrip("/") + p) for _, p, _ in site.requests} & old
+    assert len(fetched_old) <= len(old) // 50, f"{len(fetched_old)} of {len(old)} old articles fetched"
+    counts = json.loads(RunLog(tmp_path / "c" / "state").runs()[-1]["counts"])[SITE]
+    assert counts.get("skipped_old", 0) == len(fetched_old)
+    assert counts["since/sitemap_not_read"] + counts.get("since/listing", 0) > 0
+    header, total = [line.split() for line in result.stdout.splitlines() if line.startswith(("source ", "total "))]
+    assert int(total[header.index("skipped_old")]) == len(fetched_old)
 
 
 def start_crawl(registry, corpus, *extra):
