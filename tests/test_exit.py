@@ -47,6 +47,24 @@ if __name__ == "__main__":
 '''
 
 
+# The last resort: a pool thread that no kill can end (here: a thread that blocks for ever) would hold
+# interpreter exit; ExitGuard ends the process with the run's exit status once exit has begun.
+STUCK_THREAD = '''
+import threading, types
+import concurrent.futures.process   # registers the exit hook the guard watches for
+from crawler.outcome import ExitGuard
+
+stuck = threading.Thread(target=threading.Event().wait, name="stuck-pool-thread")   # non-daemon, never ends
+stuck.start()
+crawler = types.SimpleNamespace(
+    signals=types.SimpleNamespace(connect=lambda *a, **k: None),
+    stats=types.SimpleNamespace(get_value=lambda key, default=None: 69),
+    provnews_pool=types.SimpleNamespace(stuck_threads=lambda: [stuck]))
+ExitGuard(crawler, grace_seconds=0.5).engine_stopped()
+print("main thread done", flush=True)
+'''
+
+
 def offline_registry(path: Path, n: int = 3) -> Path:
     """Sources whose hosts do not resolve (.invalid, RFC 2606), as an offline machine sees every outlet."""
     path.write_text("".join(f'[[source]]\nkey = "offline-{k}"\nname = "Offline {k}"\nprovince = "Long An"\n'
@@ -66,6 +84,15 @@ def test_a_worker_that_ignores_sigterm_is_killed_and_the_process_exits(tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "broken: BrokenProcessPool" in proc.stdout and "killed 1" in proc.stdout
     assert "did not exit within 2 s: killed" in proc.stderr
+
+
+def test_a_thread_that_cannot_be_joined_does_not_hold_the_exit(tmp_path):
+    script = tmp_path / "stuck.py"
+    script.write_text(STUCK_THREAD, "utf-8")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 69, proc.stderr[-2000:]
+    assert "main thread done" in proc.stdout
 
 
 def test_a_crawl_where_no_source_answers_exits_69_with_one_line_per_failure(tmp_path):
