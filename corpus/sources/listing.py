@@ -17,7 +17,8 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urljoin
 
-from corpus.text.clean import DATE_ONLY, clean_line, parse_vn_datetime
+from corpus.text.clean import clean_line
+from corpus.text.dates import find_dates, parse_vn_datetime
 
 MAX_LEVELS = 4          # teaser blocks are shallow; the list around them links to many articles
 
@@ -38,7 +39,7 @@ def listing_dates(tree, url: str) -> dict[str, datetime]:
             if links != {href}:
                 break
             texts = [clean_line(t) for t in block.xpath(".//text()[not(ancestor::a)]")]
-            found = [t for t in texts if DATE_ONLY.search(t)]
+            found = [t for t in texts if find_dates(t)]
             if len(found) == 1 and (when := parse_vn_datetime(found[0])):
                 dates[href] = when
                 break

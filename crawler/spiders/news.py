@@ -12,6 +12,7 @@ pipeline hands them back to ``follow_article_links``.
 from __future__ import annotations
 
 import functools
+import re
 from urllib.parse import urljoin, urlsplit
 
 from email.utils import parsedate_to_datetime
@@ -34,13 +35,14 @@ from corpus.sources.pagekind import classify_url
 from corpus.sources.registry import load_sources, select_sources
 from corpus.store.state import RunLog
 from corpus.store.parts import Corpus
-from corpus.text.clean import parse_iso_datetime
+from corpus.text.dates import parse_iso_datetime
 from corpus.sources.urls import canonical_url, url_key
 
 FOLLOW = {"home", "category"}
 NOT_PAGES = {"." + ext for ext in IGNORED_EXTENSIONS}   # images, documents, media, archives: as LinkExtractor
 MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"\x00\x00\x01\x00")
-PAGINATION = ("page=", "/page/", "/trang-", "trang=", "currentpage")
+IIS_SIGNATURE = re.compile(r"Microsoft-IIS|ASP\.NET", re.I)   # in Server or X-Powered-By
+PAGINATION = ("page=", "/page/", "/trang-", "trang=", "currentpage", "pageindex=", "paged=", "pg=")
 FAILURES = {
     DownloadTimeoutError: "timeout", DownloadCancelledError: "too_large", CannotResolveHostError: "dns",
     DownloadConnectionRefusedError: "connection_refused", ResponseDataLossError: "truncated_response",
@@ -140,6 +142,8 @@ class NewsSpider(scrapy.Spider):
         too_long = self.max_url_length and len(url) > self.max_url_length
         if not source.owns(url) or too_long or url_has_any_extension(url, NOT_PAGES) or any(
                 p.search(url) for p in source.regex("deny")) or (allow and not any(p.search(url) for p in allow)):
+            if source.is_subsite(url):  # a department or district sub-site: crawled only with subdomains = true
+                self.count(source_key, "skipped_subsite")
             return "ruled_out", ""  # another outlet's link must not mark the article as requested for its owner
         return classify_url(canonical_url(url), source), url_key(url)
 
@@ -230,6 +234,7 @@ class NewsSpider(scrapy.Spider):
         role = response.meta["role"]
         if role == "home":
             self.site_keywords[source.key] = set(site_keywords(response.selector.root))
+            self.note_case_insensitive_host(response, source)
             for href in response.xpath("//link[@rel='alternate'][contains(@type,'rss') or "
                                        "contains(@type,'atom')]/@href").getall():
                 if req := self.request(urljoin(response.url, href), source, "feed", self.parse_feed):
@@ -246,6 +251,18 @@ class NewsSpider(scrapy.Spider):
             old = {u for u, when in listing_dates(response.selector.root, response.url).items() if when < self.since}
         yield from self.follow_urls(page_links(response.selector.root, response.url), source, role,
                                     response.meta.get("depth", 0), old)
+
+    def note_case_insensitive_host(self, response, source) -> None:
+        """An IIS/ASP.NET homepage says its host answers every letter case of a path. Keys of .aspx paths
+        fold case anyway; for extensionless paths (ASP.NET MVC, DotNetNuke) the registry must say so, since
+        the keys of stored articles are made before any response is seen: count it and say what to do."""
+        server = b" ".join(response.headers.getlist(b"Server") + response.headers.getlist(b"X-Powered-By"))
+        if source.case_insensitive or not (IIS_SIGNATURE.search(server.decode("latin-1"))
+                                           or b"X-AspNet-Version" in response.headers):
+            return
+        self.count(source.key, "case_insensitive_host")
+        self.logger.info("%s is served by IIS/ASP.NET: if its links mix letter case outside .aspx paths, set "
+                         "case_insensitive = true for source %r", source.host, source.key)
 
     def follow_article_links(self, item: dict, links: list[str]):
         """Requests for the links the extraction worker found on an article page.
@@ -293,8 +310,10 @@ class NewsSpider(scrapy.Spider):
                 new_articles += req.meta["role"] == "article"
                 yield req
         # A listing page that brought nothing new ends its pagination (calendar traps, old archives),
-        # and so does one whose dated teasers are all before --since (listings run newest first).
-        if (new_articles or role == "home" or not self.known_keys) and (new_articles or not old or role == "home"):
+        # except on a source's first crawl, which follows listings into the archive; and one whose dated
+        # teasers are all before --since ends it too (listings run newest first).
+        if (new_articles or role == "home" or self.last_complete[source.key] is None) and (
+                new_articles or not old or role == "home"):
             for url in pagination:
                 if req := self.candidate(url, source, depth):
                     yield req
