@@ -76,21 +76,22 @@ def last_run(corpus: Path) -> dict:
     return RunLog(corpus / "state").runs()[-1]
 
 
-def test_a_worker_that_ignores_sigterm_is_killed_and_the_process_exits(tmp_path):
-    script = tmp_path / "stubborn.py"
-    script.write_text(STUBBORN_WORKER, "utf-8")
-    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120,
+def run_script(path: Path, source: str) -> subprocess.CompletedProcess:
+    """Run ``source`` as a script with the project importable; the timeout is the hang check."""
+    path.write_text(source, "utf-8")
+    return subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_a_worker_that_ignores_sigterm_is_killed_and_the_process_exits(tmp_path):
+    proc = run_script(tmp_path / "stubborn.py", STUBBORN_WORKER)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "broken: BrokenProcessPool" in proc.stdout and "killed 1" in proc.stdout
     assert "did not exit within 2 s: killed" in proc.stderr
 
 
 def test_a_thread_that_cannot_be_joined_does_not_hold_the_exit(tmp_path):
-    script = tmp_path / "stuck.py"
-    script.write_text(STUCK_THREAD, "utf-8")
-    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc = run_script(tmp_path / "stuck.py", STUCK_THREAD)
     assert proc.returncode == 69, proc.stderr[-2000:]
     assert "main thread done" in proc.stdout
 
