@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from corpus.errors import UsageError
+from corpus.store.parts import DEFAULT_CORPUS
 
 
 def register(subparsers) -> None:
@@ -11,7 +12,7 @@ def register(subparsers) -> None:
         "dedup", help="group near-duplicate articles (dup_cluster)",
         description="Sign new articles, verify their candidate pairs on the stored text and update "
                     "CORPUS/dedup/clusters.parquet. Nothing in the corpus is deleted.")
-    parser.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
+    parser.add_argument("--corpus", default=DEFAULT_CORPUS, help=f"corpus folder (default: ./{DEFAULT_CORPUS})")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--rebuild", action="store_true",
                       help="verify every candidate pair again with today's rule and re-cluster (stored signatures "

@@ -78,3 +78,10 @@ def article_id(text: str) -> str:
 
 def word_count(text: str) -> int:
     return len(text.split())
+
+
+def split_keywords(values) -> list[str]:
+    """Tags as single keywords: ``<meta name="keywords">`` holds one comma- (or semicolon-) separated
+    string, which trafilatura keeps whole. Cleaned, empty ones dropped, each once, in order."""
+    words = (clean_line(w) for v in values or () if v for w in re.split(r"[,;]", v))
+    return list(dict.fromkeys(w for w in words if w))

@@ -18,7 +18,7 @@ from trafilatura.settings import set_date_params
 from trafilatura.utils import load_html
 
 from corpus.text.bylines import choose_author, site_keys
-from corpus.text.clean import article_id, clean_line, decode_html, is_vietnamese, word_count
+from corpus.text.clean import article_id, clean_line, decode_html, is_vietnamese, split_keywords, word_count
 from corpus.text.dates import find_published, parse_iso_datetime
 from corpus.text.furniture import clean_paragraphs, place_lead
 
@@ -144,6 +144,12 @@ def _signals(tree, ld_items: list[dict]) -> dict:
                           if len(t.split()) >= 12), None)}
 
 
+def page_signals(tree) -> dict:
+    """Article markup (og:type, JSON-LD) and the <h1> texts of a page: what ``provnews extract``
+    weighs before calling a page a listing (corpus.commands.extract)."""
+    return {**_signals(tree, _json_ld(tree)), "h1": [clean_line(" ".join(h.itertext())) for h in tree.xpath("//h1")]}
+
+
 def _site_names(tree, ld_items: list[dict], sitename: str | None) -> list[str]:
     """What the page calls its publisher: og:site_name, JSON-LD publishers and organisation
     authors, the <title> suffix ("… - Báo Long An Online")."""
@@ -179,6 +185,11 @@ def _metadata(tree, url: str, need_title: bool, need_date: bool) -> dict:
     meta.tags = meta.tags or extract_catstags("tag", tree)
     meta.clean_and_trim()
     return {k: getattr(meta, k) for k in ("title", "author", "date", "sitename", "categories", "tags")}
+
+
+def site_keywords(tree) -> list[str]:
+    """The keywords a home page declares: on many sites every article repeats them (not its own tags)."""
+    return split_keywords(tree.xpath("//meta[@name='keywords' or @name='news_keywords']/@content"))
 
 
 def page_links(tree, url: str) -> list[str]:
@@ -227,7 +238,7 @@ def parse_page(body: bytes, url: str, http_charset: str | None = None, options: 
         "published": published or (parse_iso_datetime(doc["date"]) if doc.get("date") else None),
         "language": "vi" if is_vietnamese(text) else None, "word_count": word_count(text),
         "site_name": doc.get("sitename"), "categories": [c for c in (doc.get("categories") or []) if c],
-        "tags": [t for t in (doc.get("tags") or []) if t], "encoding": encoding, "canonical": canonical,
+        "tags": split_keywords(doc.get("tags")), "encoding": encoding, "canonical": canonical,
         "article_markup": signals["og_article"] or signals["ld_article"], "dated_line": published is not None,
         "links": links,
     }

@@ -29,7 +29,8 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from scrapy.utils.url import url_has_any_extension
 
 from crawler.middlewares import BudgetExhausted
-from corpus.text.extract import page_links
+from corpus.text.extract import page_links, site_keywords
+from corpus.sources.listing import listing_dates
 from corpus.sources.pagekind import classify_url
 from corpus.sources.registry import load_sources, select_sources
 from corpus.store.state import RunLog
@@ -85,7 +86,9 @@ class NewsSpider(scrapy.Spider):
         runs = RunLog(spider.corpus.state_dir)
         spider.last_complete = {key: runs.last_success(key) for key in spider.sources}
         spider.requested_keys: set[str] = set()
+        spider.undated_links: set[str] = set()   # article links left unfollowed under --since
         spider.pages = dict.fromkeys(spider.sources, 0)
+        spider.site_keywords = {}   # source -> its home page's keywords, dropped from article tags when stored
         spider.link_kind = functools.lru_cache(maxsize=1 << 16)(spider._link_kind)
         return spider
 
@@ -183,10 +186,12 @@ class NewsSpider(scrapy.Spider):
                 last_run = self.last_complete[source.key]
                 if lastmod and last_run and lastmod < last_run:
                     self.count(source.key, "sitemaps_unchanged")
+                elif self.since and lastmod and lastmod < self.since:
+                    self.count(source.key, "since/sitemap_not_read")   # nothing in it is newer
                 elif req := self.request(loc, source, "sitemap", self.parse_sitemap):
                     yield req
             elif self.since and lastmod and lastmod < self.since:
-                continue  # modified before --since, so published before it too
+                self.count(source.key, "since/sitemap")  # modified before --since, so published before it too
             elif req := self.candidate(loc, source, response.meta.get("depth", 0)):
                 yield req
 
@@ -196,7 +201,10 @@ class NewsSpider(scrapy.Spider):
         response.selector.remove_namespaces()
         for entry in response.xpath("//item | //entry"):
             link = entry.xpath("link/text() | link[not(@rel) or @rel='alternate']/@href").get("").strip()
-            if not link or self.too_old(entry.xpath("pubDate/text() | published/text() | updated/text()").get()):
+            if not link:
+                continue
+            if self.too_old(entry.xpath("pubDate/text() | published/text() | updated/text()").get()):
+                self.count(source.key, "since/feed")
                 continue
             if req := self.candidate(urljoin(response.url, link), source, response.meta.get("depth", 0)):
                 yield req
@@ -225,6 +233,7 @@ class NewsSpider(scrapy.Spider):
             return
         role = response.meta["role"]
         if role == "home":
+            self.site_keywords[source.key] = set(site_keywords(response.selector.root))
             self.note_case_insensitive_host(response, source)
             for href in response.xpath("//link[@rel='alternate'][contains(@type,'rss') or "
                                        "contains(@type,'atom')]/@href").getall():
@@ -237,8 +246,11 @@ class NewsSpider(scrapy.Spider):
                 "charset": response.encoding, "depth": response.meta.get("depth", 0)}
             return
         self.count(source.key, "listings_read")
+        old = set()
+        if self.since:   # teasers' dates: old articles are not fetched (corpus.sources.listing)
+            old = {u for u, when in listing_dates(response.selector.root, response.url).items() if when < self.since}
         yield from self.follow_urls(page_links(response.selector.root, response.url), source, role,
-                                    response.meta.get("depth", 0))
+                                    response.meta.get("depth", 0), old)
 
     def note_case_insensitive_host(self, response, source) -> None:
         """An IIS/ASP.NET homepage says its host answers every letter case of a path. Keys of .aspx paths
@@ -259,25 +271,49 @@ class NewsSpider(scrapy.Spider):
         Referer are set here as DepthMiddleware and RefererMiddleware would (and ``link_kind`` applies
         UrlLengthMiddleware's limit)."""
         depth = item.pop("depth", 0)
-        for request in self.follow_urls(links, self.sources[item["source"]], "article", depth):
+        source = self.sources[item["source"]]
+        if self.since:
+            links = self.without_undated_articles(source, links)
+        for request in self.follow_urls(links, source, "article", depth):
             request.meta["depth"] = depth + 1
             request.headers.setdefault("Referer", item["url"])
             yield request
 
-    def follow_urls(self, urls, source, role: str, depth: int):
-        """Requests for the links of a page of ``role`` at ``depth``."""
+    def without_undated_articles(self, source, links: list[str]) -> list[str]:
+        """Under --since, an article page's links to other articles are not followed: its related and
+        most-read boxes print no dates and lead mostly to older articles; sitemaps, feeds and dated
+        listings lead to the new ones. Counted once per URL as ``since/undated_link``."""
+        kept = []
+        for url in links:
+            kind, key = self.link_kind(source.key, url)
+            if kind != "article":
+                kept.append(url)
+            elif key not in self.requested_keys and key not in self.known_keys and key not in self.undated_links:
+                self.undated_links.add(key)
+                self.count(source.key, "since/undated_link")
+        return kept
+
+    def follow_urls(self, urls, source, role: str, depth: int, old: set[str] = frozenset()):
+        """Requests for the links of a page of ``role`` at ``depth``; ``old``: links dated before --since."""
         new_articles, pagination = 0, []
         for url in urls:
             if any(p in url.lower() for p in PAGINATION) and self.link_kind(source.key, url)[0] == "category":
                 pagination.append(url)
+                continue
+            if url in old and (kind_key := self.link_kind(source.key, url))[0] == "article":
+                if kind_key[1] not in self.requested_keys:
+                    self.requested_keys.add(kind_key[1])
+                    self.count(source.key, "since/listing")
                 continue
             req = self.candidate(url, source, depth)
             if req is not None:
                 new_articles += req.meta["role"] == "article"
                 yield req
         # A listing page that brought nothing new ends its pagination (calendar traps, old archives),
-        # except on a source's first crawl, which follows listings into the archive.
-        if new_articles or role == "home" or self.last_complete[source.key] is None:
+        # except on a source's first crawl, which follows listings into the archive; and one whose dated
+        # teasers are all before --since ends it too (listings run newest first).
+        if (new_articles or role == "home" or self.last_complete[source.key] is None) and (
+                new_articles or not old or role == "home"):
             for url in pagination:
                 if req := self.candidate(url, source, depth):
                     yield req
