@@ -11,7 +11,7 @@ from corpus.export.view import open_corpus
 from corpus.report.alerts import site_alerts
 from corpus.report.data import articles_by_source, corpus_facts, source_runs
 from corpus.sources.registry import load_sources
-from corpus.store.parts import Corpus
+from corpus.store.parts import DEFAULT_CORPUS, Corpus
 
 EX_ALERTS = 3   # distinct from 1 (the corpus could not be read) and 2 (bad arguments)
 
@@ -21,7 +21,7 @@ def register(sub) -> None:
                        description="Write a self-contained HTML report (articles per outlet and month, yield "
                                    "per run, province coverage, extraction health, site-health alerts); "
                                    "--json prints the alerts instead.")
-    p.add_argument("--corpus", default="corpus", metavar="DIR", help="corpus folder (default: ./corpus)")
+    p.add_argument("--corpus", default=DEFAULT_CORPUS, metavar="DIR", help=f"corpus folder (default: ./{DEFAULT_CORPUS})")
     p.add_argument("--out", metavar="FILE", help="HTML file to write (e.g. report.html)")
     p.add_argument("--json", action="store_true", help="print the site-health alerts as JSON on stdout")
     p.add_argument("--fail-on-alert", action="store_true",
