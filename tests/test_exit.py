@@ -168,6 +168,36 @@ def test_an_interrupted_crawl_exits_130_and_is_recorded(tmp_path):
     assert "Crawl interrupted (exit status 130)" in stdout
 
 
+def test_an_interrupt_before_the_engine_runs_still_exits_130_and_is_recorded(tmp_path):
+    """SIGINT as the spider opens lands before Scrapy's engine runs, where its graceful stop closes no spider."""
+    with DemoSites(articles_per_site=5, faults=False) as sites:
+        registry = sites.write_registry(tmp_path / "demo.toml")
+        corpus = tmp_path / "c"
+        proc = subprocess.Popen([*PROVNEWS, "crawl", "--sources-file", str(registry), "--corpus", str(corpus),
+                                 "--workers", "1", *FAST], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        opened = threading.Event()
+        lines: list[str] = []
+
+        def read_stderr():
+            for line in proc.stderr:
+                lines.append(line)
+                if "Spider opened" in line:
+                    opened.set()
+
+        reader = threading.Thread(target=read_stderr, daemon=True)
+        reader.start()
+        try:
+            assert opened.wait(120), "".join(lines)[-2000:]
+            proc.send_signal(signal.SIGINT)
+            stdout, _ = proc.communicate(timeout=240)
+        finally:
+            proc.kill()
+        reader.join(30)
+    assert proc.returncode == 130, "".join(lines)[-2000:]
+    assert "Crawl interrupted (exit status 130)" in stdout
+    assert (last_run(corpus)["status"], last_run(corpus)["exit_status"]) == ("interrupted", 130)
+
+
 def test_a_status_line_in_logs_and_a_live_table_on_a_terminal(tmp_path):
     with DemoSites(articles_per_site=8, faults=False) as sites:
         registry = sites.write_registry(tmp_path / "demo.toml")

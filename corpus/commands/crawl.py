@@ -97,15 +97,37 @@ def run(args) -> int:
     run_id = RunLog.new_id()
     settings.setdict({"PROVNEWS_LOCK_HELD": True, "PROVNEWS_RUN_ID": run_id}, priority="cmdline")
 
-    from scrapy.crawler import CrawlerProcess
-
+    from crawler.outcome import EX_INTERRUPTED
     from crawler.quietlog import QuietLog
 
     QuietLog.before_crawl(settings.getbool("PROVNEWS_LOG_STARTUP") or settings.get("LOG_LEVEL") == "DEBUG")
+    SignalAwareProcess = _signal_aware_process()   # Scrapy imported only when a crawl runs
     with CrawlLock(corpus.state_dir, run_id):  # an overlapping run exits 75 here, naming this one
-        process = CrawlerProcess(settings)
+        process = SignalAwareProcess(settings)
         crawler = process.create_crawler("news")
         process.crawl(crawler, sources=",".join(s.key for s in chosen))
         process.start()   # near-duplicate grouping, run log and summary: extensions (crawler/corpusrun.py)
+        exit_status = crawler.stats.get_value("provnews/exit_status")   # statuses: crawler/outcome.py
+        if exit_status is None and process.signalled:
+            # Interrupted before the engine ran: Scrapy's graceful stop then closes no spider, so no extension
+            # recorded the run. Record it here, as any other interrupted run.
+            RunLog(corpus.state_dir).finish(run_id, "interrupted", EX_INTERRUPTED, {})
+            print(f"Crawl interrupted (exit status {EX_INTERRUPTED}) before it fetched anything; run {run_id}")
+            return EX_INTERRUPTED
         print_run_alerts(corpus, run_id)
-    return crawler.stats.get_value("provnews/exit_status", 1)   # statuses: crawler/outcome.py
+    return 1 if exit_status is None else exit_status
+
+
+def _signal_aware_process():
+    from scrapy.crawler import CrawlerProcess
+
+    class SignalAwareProcess(CrawlerProcess):
+        """A CrawlerProcess that remembers it got SIGINT/SIGTERM (Scrapy keeps no such flag)."""
+
+        signalled = False
+
+        def _signal_shutdown(self, signum, frame):
+            self.signalled = True
+            super()._signal_shutdown(signum, frame)
+
+    return SignalAwareProcess
