@@ -31,6 +31,7 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SourceBudget": 50,
+    "crawler.archive.WarcArchiveMiddleware": 950,   # outermost: sees what the network returned
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 100,
@@ -62,3 +63,7 @@ PROVNEWS_FLUSH_SECONDS = 60         # ... or at least this often
 PROVNEWS_SINCE = None               # YYYY-MM-DD: skip articles published before
 PROVNEWS_LOCK_HELD = False          # True when the caller (provnews crawl) already holds the corpus lock
 PROVNEWS_RUN_ID = None              # set by provnews crawl; generated otherwise
+PROVNEWS_WARC_ENABLED = True        # keep every fetched response as WARC (provnews crawl --no-archive: off)
+PROVNEWS_WARC_DIR = None            # None = CORPUS/warc
+PROVNEWS_WARC_MAX_BYTES = 1_000_000_000   # a WARC file is closed and a new one started past this size
+PROVNEWS_WARC_PREFIX = "provnews"   # WARC file names: <prefix>-<utc time>-<host>-<pid>-<random>.warc.gz

@@ -36,6 +36,16 @@ def format_table(counts: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+def archive_line(stats: dict, pages: int) -> str:
+    """What the crawl left in CORPUS/warc/ (crawler.archive.WarcArchiveMiddleware)."""
+    if "warc/bytes" not in stats:
+        return "archive: off"
+    size = stats["warc/bytes"]
+    per_page = f", {size / pages / 1024:.1f} KiB per page read" if pages else ""
+    return (f"archive: {size:,} bytes in {stats['warc/records']:,} WARC records, "
+            f"{stats['warc/files']} file(s){per_page}")
+
+
 class CrawlSummary:
     """Prints the per-source table and leaves it in stats as ``provnews/summary`` (JSON)."""
 
@@ -53,3 +63,5 @@ class CrawlSummary:
             counts.setdefault(key, {})
         self.crawler.stats.set_value("provnews/summary", json.dumps(counts, ensure_ascii=False))
         print(f"\nCrawl finished ({reason}). Per source:\n{format_table(counts)}", flush=True)
+        print(archive_line(self.crawler.stats.get_stats(), sum(row.get("pages", 0) for row in counts.values())),
+              flush=True)

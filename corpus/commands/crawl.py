@@ -42,6 +42,8 @@ def register(sub) -> None:
     p.add_argument("--max-pages", type=positive_int, default=0, help="pages fetched per source (0 = no limit)")
     p.add_argument("--since", type=iso_date, help="only articles published on or after YYYY-MM-DD")
     p.add_argument("--workers", type=int, default=-1, help="extraction processes (-1 = one per core, 0 = inline)")
+    p.add_argument("--no-archive", action="store_true",
+                   help="do not keep the fetched responses as WARC files in CORPUS/warc/")
     p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override a Scrapy setting (repeatable)")
     p.set_defaults(func=run)
@@ -57,6 +59,7 @@ def crawl_settings(args):
         "PROVNEWS_CORPUS": args.corpus, "PROVNEWS_SOURCES_FILE": args.sources_file,
         "PROVNEWS_MAX_ARTICLES": args.max_articles, "PROVNEWS_MAX_PAGES": args.max_pages,
         "PROVNEWS_EXTRACT_WORKERS": args.workers, "PROVNEWS_SINCE": args.since,
+        "PROVNEWS_WARC_ENABLED": not args.no_archive,
     }, priority="cmdline")
     for pair in args.set:
         name, sep, value = pair.partition("=")

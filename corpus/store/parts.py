@@ -48,7 +48,12 @@ ARTICLE_SCHEMA = pa.schema([
     pa.field("categories", pa.list_(pa.string())),
     pa.field("tags", pa.list_(pa.string())),
     pa.field("fetched_at", pa.timestamp("us", tz="UTC"), nullable=False),
+    # The WARC record the text came from (CORPUS/warc/ file, or the imported archive's name as its
+    # index gives it) and its byte offset; null in parts written before archiving existed.
+    pa.field("archive", pa.string()),
+    pa.field("archive_offset", pa.int64()),
 ])
+PROVENANCE = ("archive", "archive_offset")   # kept in the corpus, left out of exports
 
 ALIAS_SCHEMA = pa.schema([
     pa.field("id", pa.string(), nullable=False),
