@@ -85,7 +85,7 @@ class ArchiveIngest:
 
     def __init__(self, buffer: RowBuffer, sources, known_ids: set[str], workers: int = 0,
                  min_words: int = MIN_WORDS, since: datetime | None = None, until: datetime | None = None,
-                 skip_known: bool = True):
+                 skip_known: bool = True, stored_keys: frozenset = frozenset()):
         self.buffer, self.workers, self.min_words, self.since = buffer, workers, min_words, since
         self.by_host: dict[str, list] = {}
         for source in sources:
@@ -93,7 +93,9 @@ class ArchiveIngest:
                 self.by_host.setdefault(host, []).append(source)
         self.dedup = ContentIdDedup(known_ids, since=since, until=until)
         self.skip_known = skip_known
+        self.stored_keys = stored_keys   # URL keys of stored articles: candidates whatever their shape
         self.seen: set[str] = set()      # URL keys taken this run: one capture per URL, the first met
+        self.outcome: dict[str, str | None] = {}   # URL key extracted -> id it gave (None: not an article)
         self.counts: Counter = Counter()
 
     def source_of(self, url: str):
@@ -106,7 +108,7 @@ class ArchiveIngest:
         if source is None:
             self.counts["-/other_host"] += 1
             return False
-        if link_kind(url, source) != "article":
+        if link_kind(url, source) != "article" and url_key(url) not in self.stored_keys:
             self.counts[f"{source.key}/not_article_url"] += 1
             return False
         key = url_key(url)
@@ -150,6 +152,7 @@ class ArchiveIngest:
     def store(self, page: ArchivedPage, result: dict) -> str:
         source = self.source_of(page.url)
         result.pop("links", None)
+        self.outcome[url_key(page.url)] = result.get("id")
         if "reason" in result:
             self.counts[f"{source.key}/non_article/{result['reason'].replace(' ', '_')}"] += 1
             return "non_article"

@@ -96,8 +96,13 @@ class Corpus:
         self.state_dir = self.root / "state"
 
     def ensure_writable(self) -> None:
-        """Create the folders, or fail with one line saying why."""
+        """Create the folders (finishing a re-extraction's switch a crash interrupted), or fail
+        with one line saying why."""
+        from corpus.store.switch import finish_switch
+
         try:
+            if (self.state_dir / "rebuild.json").exists():
+                finish_switch(self.root)
             for folder in (self.articles_dir, self.aliases_dir, self.state_dir):
                 folder.mkdir(parents=True, exist_ok=True)
             probe = self.articles_dir / f".probe-{os.getpid()}"
