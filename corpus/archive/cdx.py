@@ -91,20 +91,25 @@ class CdxServer:
             params["to"] = until.strftime("%Y%m%d%H%M%S")
         status, body = self._get(self._url({**params, "showNumPages": "true"}))
         pages = None
-        if status == 200:
+        if status == 200 and body.count(b"\n") <= 1:
             try:
-                pages = json.loads(body).get("pages")
+                pages = json.loads(body).get("pages")    # a paged index answers {"pages": N, ...}
             except (ValueError, AttributeError):
                 pages = None
-        for page in range(pages) if isinstance(pages, int) else [None]:
-            status, body = self._get(self._url(params if page is None else {**params, "page": page}))
-            if status == 404:                         # "No Captures found"
-                return
-            if status != 200:
-                raise UsageError(f"{self.endpoint}: HTTP {status} for {host}: {body[:200]!r}", status=1)
-            for line in body.splitlines():
-                if line.strip():
-                    yield json.loads(line)
+        if not isinstance(pages, int):                   # not paged (pywb on a CDXJ file): that was the list
+            yield from self._rows(host, status, body)
+            return
+        for page in range(pages):
+            yield from self._rows(host, *self._get(self._url({**params, "page": page})))
+
+    def _rows(self, host: str, status: int, body: bytes) -> Iterator[dict]:
+        if status == 404:                                 # "No Captures found"
+            return
+        if status != 200:
+            raise UsageError(f"{self.endpoint}: HTTP {status} for {host}: {body[:200]!r}", status=1)
+        for line in body.splitlines():
+            if line.strip():
+                yield json.loads(line)
 
     def _url(self, params: dict) -> str:
         return self.endpoint + "?" + urllib.parse.urlencode(params, doseq=True)
