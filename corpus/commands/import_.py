@@ -32,6 +32,7 @@ def register(sub) -> None:
     p.add_argument("--until", type=iso_date, help="only articles published before YYYY-MM-DD")
     p.add_argument("--workers", type=int, default=-1, help="extraction processes (-1 = one per core, 0 = inline)")
     p.add_argument("--archive-url", help="file server of a CDX server's WARC files (Common Crawl's is known)")
+    p.add_argument("--flush-rows", type=int, default=200, help="articles per Parquet part written")
     p.add_argument("--fetch-threads", type=int, default=8, help="records fetched at once from a CDX server")
     p.set_defaults(func=run)
 
@@ -77,7 +78,7 @@ def run(args) -> int:
         runs.start(run_id, [s.key for s in chosen], {"command": "import", "archives": args.archives,
                                                      "complete": False, "since": args.since, "until": args.until})
         known_ids, known_keys = corpus.known()
-        ingest = ArchiveIngest(RowBuffer(corpus, known_keys), chosen, known_ids, workers=workers,
+        ingest = ArchiveIngest(RowBuffer(corpus, known_keys, args.flush_rows), chosen, known_ids, workers=workers,
                                since=since, until=until)
 
         def records():
