@@ -106,17 +106,17 @@ class ArchiveIngest:
         """An article candidate of a selected outlet, not stored yet (decided before the body is read)."""
         source = self.source_of(url)
         if source is None:
-            self.counts["-/other_host"] += 1
+            self.counts["(archives)/skipped/other_host"] += 1
             return False
         if link_kind(url, source) != "article" and url_key(url) not in self.stored_keys:
-            self.counts[f"{source.key}/not_article_url"] += 1
+            self.counts[f"{source.key}/skipped/not_article_url"] += 1
             return False
         key = url_key(url)
         if self.skip_known and key in self.buffer.known_keys:
             self.counts[f"{source.key}/skipped_known"] += 1
             return False
         if key in self.seen:
-            self.counts[f"{source.key}/repeat_capture"] += 1
+            self.counts[f"{source.key}/skipped/repeat_capture"] += 1
             return False
         return True
 
@@ -124,17 +124,17 @@ class ArchiveIngest:
         for record in records:
             if isinstance(record, str):
                 if record not in ("not_response", "not_wanted"):
-                    self.counts[f"-/error/{record}"] += 1
+                    self.counts[f"(archives)/error/{record}"] += 1
                 continue
             key = self.source_of(record.url).key
             if record.status != 200:
-                self.counts[f"{key}/not_200/http_{record.status}"] += 1
+                self.counts[f"{key}/skipped/http_{record.status}"] += 1
             elif record.mime not in HTML_TYPES:
-                self.counts[f"{key}/not_html"] += 1
+                self.counts[f"{key}/skipped/not_html"] += 1
             elif self.since and record.fetched_at < self.since:
-                self.counts[f"{key}/captured_before_since"] += 1   # so published before it too
+                self.counts[f"{key}/skipped/captured_before_since"] += 1   # so published before it too
             elif url_key(record.url) in self.seen:                 # read twice in one run (cdx: in flight)
-                self.counts[f"{key}/repeat_capture"] += 1
+                self.counts[f"{key}/skipped/repeat_capture"] += 1
             else:
                 self.seen.add(url_key(record.url))
                 if record.truncated:
