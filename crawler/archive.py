@@ -5,10 +5,11 @@ A downloader middleware placed outermost (order 950, past HttpCacheMiddleware at
 included, a 304 before the cache swaps in its stored page (written as a ``revisit`` record),
 and never a page the cache answered without asking the server (flag ``cached``).
 
-Writing is inline, one gzip member per record: compressing a 100 kB page costs about a
-millisecond, which ``bench/archive.py`` measures against a crawl without archiving. The
-response record's (file, offset) goes into ``request.meta["archive"]`` so the stored article
-names the record it came from.
+Records are written in a thread (Twisted's pool; one lock keeps them in order): compressing and
+hashing a page takes milliseconds (``bench/archive.py`` measures it) and zlib and hashlib release
+the GIL meanwhile, so the reactor keeps fetching. The response waits for its record, so the
+record is in the file (flushed to the kernel) before the page can be stored, and its
+(file, offset) goes into ``request.meta["archive"]``: the stored article names its record.
 
 Settings: ``PROVNEWS_WARC_ENABLED`` (default True; ``provnews crawl --no-archive``),
 ``PROVNEWS_WARC_DIR`` (default CORPUS/warc), ``PROVNEWS_WARC_MAX_BYTES`` (rotation, default
@@ -16,11 +17,14 @@ Settings: ``PROVNEWS_WARC_ENABLED`` (default True; ``provnews crawl --no-archive
 """
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
 
 from corpus.archive.writer import RotatingWarcWriter, recover_stale
 
@@ -33,6 +37,7 @@ class WarcArchiveMiddleware:
     def __init__(self, folder: Path, max_bytes: int, prefix: str, stats):
         self.folder, self.stats = Path(folder), stats
         self.writer = RotatingWarcWriter(self.folder, prefix=prefix, max_size=max_bytes)
+        self.lock = threading.Lock()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -52,18 +57,24 @@ class WarcArchiveMiddleware:
             self.stats.set_value("warc/recovered_files", len(recovered))
 
     def spider_closed(self, spider):
-        self.writer.close()
+        with self.lock:
+            self.writer.close()
 
-    def process_response(self, request, response, spider):
+    async def process_response(self, request, response):
         if "cached" in response.flags:
             return response
-        protocol = getattr(response, "protocol", None) or "HTTP/1.1"
-        name, offset = self.writer.write_exchange(
-            response.url, request.method, _pairs(request.headers), response.status, protocol,
-            _pairs(response.headers), response.body, datetime.now(timezone.utc))
-        request.meta["archive"] = (name, offset)
-        # kept current at each write: the crawl summary reads them when the spider closes
-        for key, value in (("bytes", self.writer.bytes_written), ("records", self.writer.records),
-                           ("files", self.writer.files)):
-            self.stats.set_value(f"warc/{key}", value)
+        request.meta["archive"] = await maybe_deferred_to_future(deferToThread(self.write, request, response))
         return response
+
+    def write(self, request, response) -> tuple[str, int]:
+        """(file, offset) of the response record; runs in a thread."""
+        protocol = getattr(response, "protocol", None) or "HTTP/1.1"
+        with self.lock:
+            archived = self.writer.write_exchange(
+                response.url, request.method, _pairs(request.headers), response.status, protocol,
+                _pairs(response.headers), response.body, datetime.now(timezone.utc))
+            # kept current at each write: the crawl summary reads them when the spider closes
+            for key, value in (("bytes", self.writer.bytes_written), ("records", self.writer.records),
+                               ("files", self.writer.files)):
+                self.stats.set_value(f"warc/{key}", value)
+        return archived
