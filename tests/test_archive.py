@@ -97,23 +97,28 @@ def test_reextract_after_deleting_articles_gives_the_same_ids(crawled, demo, tmp
 
 def test_reextract_reports_changed_ids_and_keeps_unarchived_articles(crawled, demo, tmp_path):
     """An article whose stored text differs from what the extractor now gives is 'changed';
-    a stored article with no archived page stays."""
+    a stored article with no archived page stays, and so do the sources not chosen."""
     corpus = tmp_path / "corpus"
     shutil.copytree(crawled.corpus, corpus)
-    table = Corpus(corpus).read()
-    rows = table.to_pylist()
-    stale, unarchived = dict(rows[0]), dict(rows[1])
+    rows = Corpus(corpus).read().to_pylist()
+    chosen = rows[0]["source"]
+    mine = [r for r in rows if r["source"] == chosen]
+    others = [r for r in rows if r["source"] != chosen]
+    stale, unarchived = dict(mine[0]), dict(mine[1])
     stale_old_id = "0" * 16
     stale["id"] = stale_old_id                       # as an older extractor would have signed it
     unarchived.update(id="f" * 16, url="http://example.invalid/a-1.html", urls=["http://example.invalid/a-1.html"])
     shutil.rmtree(corpus / "articles")
-    Corpus(corpus).append([stale, unarchived] + rows[2:])
-    result = provnews("reextract", "--corpus", corpus, "--sources-file", demo.registry, "--workers", "0")
+    Corpus(corpus).append([stale, unarchived] + mine[2:] + others)
+    result = provnews("reextract", "--corpus", corpus, "--sources-file", demo.registry, "--workers", "0",
+                      "--source", chosen)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert f"changed text: {stale_old_id} -> {rows[0]['id']}" in result.stdout
-    assert "changed 1," in result.stdout and "kept (no archived page) 1" in result.stdout, result.stdout
-    after = set(ids(corpus))
-    assert stale_old_id not in after and {rows[0]["id"], rows[1]["id"], "f" * 16} <= after
+    assert f"changed text: {stale_old_id} -> {mine[0]['id']}" in result.stdout
+    assert f"unchanged {len(mine) - 2}, changed 1, new articles 1," in result.stdout, result.stdout  # mine[1] is back
+    assert f"kept (no archived page) 1, kept (other sources) {len(others)}" in result.stdout, result.stdout
+    after = ids(corpus)
+    assert len(after) == len(set(after))
+    assert set(after) == {r["id"] for r in rows} | {"f" * 16}
 
 
 def test_import_of_the_crawls_archives_gives_the_same_ids_and_twice_adds_nothing(crawled, demo, tmp_path):

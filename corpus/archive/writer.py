@@ -30,6 +30,8 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from corpus.store.parts import fsync_dir
+
 OPEN_SUFFIX = ".open"
 SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.0/revisit/server-not-modified"
 RENAMED_HEADERS = {"content-encoding", "content-length", "transfer-encoding"}  # as Common Crawl: X-Crawler-*
@@ -112,7 +114,7 @@ class RotatingWarcWriter:
         os.fsync(self.fh.fileno())
         os.replace(str(self.path) + OPEN_SUFFIX, self.path)
         self.fh.close()                                        # releases the flock
-        _fsync_dir(self.folder)
+        fsync_dir(self.folder)
         self.fh = None
 
     def _write(self, record) -> int:
@@ -162,14 +164,6 @@ class RotatingWarcWriter:
         return self.path.name, self._write(response)
 
 
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def recover_stale(folder: Path) -> list[Path]:
     """Give every abandoned ``.open`` file (its writer died: the flock is free) its final name,
     cut after its last complete record. Returns the recovered files."""
@@ -188,5 +182,5 @@ def recover_stale(folder: Path) -> list[Path]:
             os.replace(path, final)
         recovered.append(final)
     if recovered:
-        _fsync_dir(Path(folder))
+        fsync_dir(Path(folder))
     return recovered

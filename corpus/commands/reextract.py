@@ -68,12 +68,15 @@ def run(args) -> int:
         keys = {c.key for c in chosen}
         stored_keys = frozenset(url_key(u) for row in old.select(["urls", "source"]).to_pylist()
                                 if row["source"] in keys for u in row["urls"] or ())
+        others = {i for i, s in zip(old.column("id").to_pylist(), old.column("source").to_pylist()) if s not in keys}
         staging = Corpus(staging_dir(corpus.root, run_id))
         buffer = RowBuffer(staging, set(), flush_rows=2000)
-        ingest = ArchiveIngest(buffer, chosen, set(), workers=workers, skip_known=False, stored_keys=stored_keys)
+        # other sources' articles stay: a page with one of their texts becomes an alias, as in a crawl
+        ingest = ArchiveIngest(buffer, chosen, set(others), workers=workers, skip_known=False,
+                               stored_keys=stored_keys)
         for path in archives:
             ingest.run(iter_file(path, ingest.wanted))
-        report = _keep_the_rest(staging, buffer, ingest, old, old_aliases, keys)
+        report = _keep_the_rest(staging, buffer, ingest, old, old_aliases, keys, others)
         with file_lock(corpus.state_dir / LOCK_NAME, shared=False, wait=False,
                        busy=f"{corpus.root} is being read (dedup or export); try again later"):
             commit(corpus.root, staging.root)
@@ -82,16 +85,21 @@ def run(args) -> int:
     return 0
 
 
-def _keep_the_rest(staging: Corpus, buffer, ingest, old: pa.Table, old_aliases: pa.Table, keys: set[str]) -> dict:
+def _keep_the_rest(staging: Corpus, buffer, ingest, old: pa.Table, old_aliases: pa.Table, keys: set[str],
+                   others: set[str]) -> dict:
     """Copy what the archives did not rebuild into ``staging``; compare old ids with new ones."""
-    new_ids = set(ingest.dedup.ids)
+    new_ids = set(ingest.dedup.ids)            # rebuilt from the archives, and the other sources' ids
     renamed: dict[str, str | None] = {}
     kept, report = [], Counter()
     changed = []
     for row in old.to_pylist():
+        if row["source"] not in keys:
+            report["kept (other sources)"] += 1
+            kept.append(row)
+            continue
         outcomes = [ingest.outcome[k] for k in map(url_key, row["urls"] or [row["url"]]) if k in ingest.outcome]
-        if row["source"] not in keys or not outcomes:
-            report["kept (no archived page)" if row["source"] in keys else "kept (other sources)"] += 1
+        if not outcomes:
+            report["kept (no archived page)"] += 1
             if row["id"] not in new_ids:
                 kept.append(row)
                 new_ids.add(row["id"])
@@ -106,7 +114,7 @@ def _keep_the_rest(staging: Corpus, buffer, ingest, old: pa.Table, old_aliases: 
             report["changed"] += 1
             changed.append(f"{row['id']} -> {new_id}  {row['url']}")
     old_ids = set(old.column("id").to_pylist())
-    report["new articles"] = sum(1 for i in ingest.dedup.ids if i not in old_ids and i not in set(renamed.values()))
+    report["new articles"] = len(ingest.dedup.ids - old_ids - others - set(renamed.values()))
     aliases = []
     for alias in old_aliases.to_pylist():
         if url_key(alias["url"]) in ingest.outcome:

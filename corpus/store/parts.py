@@ -78,12 +78,17 @@ def write_atomic(table: pa.Table, folder: Path, name: str | None = None) -> Path
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, final)
-    dir_fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    fsync_dir(folder)
     return final
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or deletion in ``folder`` durable."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 class Corpus:

@@ -13,16 +13,10 @@ import os
 import shutil
 from pathlib import Path
 
+from corpus.store.parts import fsync_dir
+
 FOLDERS = ("articles", "aliases")
 MARKER = "rebuild.json"
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def staging_dir(root: Path, run_id: str) -> Path:
@@ -40,7 +34,7 @@ def commit(root: Path, staging: Path) -> None:
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, marker)
-    _fsync_dir(marker.parent)
+    fsync_dir(marker.parent)
     finish_switch(root)
 
 
@@ -56,6 +50,6 @@ def finish_switch(root: Path) -> None:
             if live.exists() and not old.exists():
                 os.rename(live, old)
             os.rename(new, live)
-    _fsync_dir(Path(root))
+    fsync_dir(Path(root))
     marker.unlink()
     shutil.rmtree(staging, ignore_errors=True)
