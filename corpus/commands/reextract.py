@@ -13,11 +13,12 @@ from collections import Counter
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from corpus.errors import UsageError
 from corpus.sources.registry import load_sources, select_sources
 from corpus.sources.urls import url_key
-from corpus.store.parts import ALIAS_SCHEMA, ARTICLE_SCHEMA, Corpus
+from corpus.store.parts import Corpus, write_atomic
 from corpus.store.state import CrawlLock, RunLog
 
 SHOW_CHANGED = 20
@@ -63,7 +64,7 @@ def run(args) -> int:
     workers = (os.cpu_count() or 1) if args.workers < 0 else args.workers
     run_id = RunLog.new_id()
     with CrawlLock(corpus.state_dir, run_id):
-        old = corpus.read()
+        old = corpus.read(["id", "url", "urls", "source"])      # texts stay on disk: copied part by part
         old_aliases = corpus.read(what="aliases")
         keys = {c.key for c in chosen}
         stored_keys = frozenset(url_key(u) for row in old.select(["urls", "source"]).to_pylist()
@@ -76,7 +77,7 @@ def run(args) -> int:
                                stored_keys=stored_keys)
         for path in archives:
             ingest.run(iter_file(path, ingest.wanted))
-        report = _keep_the_rest(staging, buffer, ingest, old, old_aliases, keys, others)
+        report = _keep_the_rest(corpus, staging, buffer, ingest, old, old_aliases, keys, others)
         with file_lock(corpus.state_dir / LOCK_NAME, shared=False, wait=False,
                        busy=f"{corpus.root} is being read (dedup or export); try again later"):
             commit(corpus.root, staging.root)
@@ -85,23 +86,22 @@ def run(args) -> int:
     return 0
 
 
-def _keep_the_rest(staging: Corpus, buffer, ingest, old: pa.Table, old_aliases: pa.Table, keys: set[str],
-                   others: set[str]) -> dict:
+def _keep_the_rest(corpus: Corpus, staging: Corpus, buffer, ingest, old: pa.Table, old_aliases: pa.Table,
+                   keys: set[str], others: set[str]) -> dict:
     """Copy what the archives did not rebuild into ``staging``; compare old ids with new ones."""
     new_ids = set(ingest.dedup.ids)            # rebuilt from the archives, and the other sources' ids
     renamed: dict[str, str | None] = {}
-    kept, report = [], Counter()
+    keep, report = set(others), Counter()
     changed = []
     for row in old.to_pylist():
         if row["source"] not in keys:
             report["kept (other sources)"] += 1
-            kept.append(row)
             continue
         outcomes = [ingest.outcome[k] for k in map(url_key, row["urls"] or [row["url"]]) if k in ingest.outcome]
         if not outcomes:
             report["kept (no archived page)"] += 1
             if row["id"] not in new_ids:
-                kept.append(row)
+                keep.add(row["id"])
                 new_ids.add(row["id"])
             continue
         new_id = next((o for o in outcomes if o), None)
@@ -123,9 +123,11 @@ def _keep_the_rest(staging: Corpus, buffer, ingest, old: pa.Table, old_aliases: 
         if alias["id"] in new_ids:
             aliases.append(alias)
     buffer.flush()
-    for start in range(0, len(kept), 50_000):
-        staging.append(pa.Table.from_pylist(kept[start:start + 50_000], schema=ARTICLE_SCHEMA).to_pylist())
-    staging.append_aliases(pa.Table.from_pylist(aliases, schema=ALIAS_SCHEMA).to_pylist())
+    kept_ids = pa.array(sorted(keep), pa.string())
+    for batch in corpus.dataset().to_batches(filter=pc.field("id").isin(kept_ids), batch_size=20_000):
+        if batch.num_rows:
+            write_atomic(pa.Table.from_batches([batch]), staging.articles_dir)
+    staging.append_aliases(aliases)
     for folder in (staging.articles_dir, staging.aliases_dir):
         folder.mkdir(parents=True, exist_ok=True)
     return {"counts": report, "changed": changed, "ingest": ingest.counts}
