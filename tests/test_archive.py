@@ -162,6 +162,27 @@ def test_import_killed_midway_and_run_again_stores_every_article_once(crawled, d
     assert sorted(final) == sorted(ids(crawled.corpus))
 
 
+def test_import_survives_a_killed_extraction_worker(crawled, demo, tmp_path):
+    import psutil
+
+    corpus = tmp_path / "imported"
+    args = [*PROVNEWS, "import", str(crawled.corpus / "warc" / "*.warc.gz"), "--sources-file", str(demo.registry),
+            "--corpus", str(corpus), "--workers", "2"]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    importer, killed = psutil.Process(proc.pid), None
+    deadline = time.monotonic() + 120
+    while killed is None and time.monotonic() < deadline and proc.poll() is None:
+        workers = [p for p in importer.children(recursive=True) if p.ppid() != proc.pid]   # under the forkserver
+        if workers:
+            killed = workers[0].pid
+            os.kill(killed, signal.SIGKILL)
+        time.sleep(0.01)
+    out, err = proc.communicate(timeout=240)
+    assert killed, "no extraction worker was seen"
+    assert proc.returncode == 0, err[-2000:]
+    assert sorted(ids(corpus)) == sorted(ids(crawled.corpus))
+
+
 def test_no_archive_turns_it_off(demo, tmp_path):
     corpus = tmp_path / "corpus"
     result = crawl(demo.registry, corpus, "--sources", "demo-longan", "--max-pages", "15", "--no-archive")

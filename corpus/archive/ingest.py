@@ -47,17 +47,30 @@ class ExtractorPool:
     def _args(self, page: ArchivedPage):
         return page.body, page.url, page.charset, self.min_words
 
-    def _result(self, page, future) -> dict:
+    def _restart(self, broken) -> None:
+        """Replace the pool once, whichever of its futures reports it broken first."""
+        if self.pool is broken:
+            broken.shutdown(wait=False, cancel_futures=True)
+            self._start()
+
+    def _submit(self, page):
+        pool = self.pool
+        try:
+            return page, pool.submit(extract_page, *self._args(page)), pool
+        except BrokenProcessPool:       # broke since the last result was read
+            self._restart(pool)
+            return page, self.pool.submit(extract_page, *self._args(page)), self.pool
+
+    def _result(self, page, future, pool) -> dict:
         try:
             return future.result()
         except BrokenProcessPool:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self._start()
+            self._restart(pool)
+        pool = self.pool
         try:
-            return self.pool.submit(extract_page, *self._args(page)).result()
+            return pool.submit(extract_page, *self._args(page)).result()
         except BrokenProcessPool:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self._start()
+            self._restart(pool)
             return {"reason": "extractor crashed", "links": []}
 
     def map(self, pages: Iterable[ArchivedPage]) -> Iterator[tuple[ArchivedPage, dict]]:
@@ -69,13 +82,13 @@ class ExtractorPool:
         window: deque = deque()
         try:
             for page in pages:
-                window.append((page, self.pool.submit(extract_page, *self._args(page))))
+                window.append(self._submit(page))
                 if len(window) >= 4 * self.workers:
-                    page, future = window.popleft()
-                    yield page, self._result(page, future)
+                    page, future, pool = window.popleft()
+                    yield page, self._result(page, future, pool)
             while window:
-                page, future = window.popleft()
-                yield page, self._result(page, future)
+                page, future, pool = window.popleft()
+                yield page, self._result(page, future, pool)
         finally:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
