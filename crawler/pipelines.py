@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
 import time
 from datetime import datetime, timezone
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from scrapy.exceptions import DropItem
@@ -22,6 +20,7 @@ from scrapy.exceptions import DropItem
 from corpus.dedup.exact import ContentIdDedup, article_urls
 from corpus.store.rows import RowBuffer
 from corpus.text.extract import extract_page
+from crawler.workerpool import WorkerPool
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +54,8 @@ class ExtractPipeline(_Component):
     every page in flight on it: the first such failure replaces the pool, and
     each failed page is tried once more on the new one (counted as
     retry/extractor_crashed); a page that fails twice is dropped
-    (error/extractor_crashed), so one bad page cannot stop the crawl.
+    (error/extractor_crashed), so one bad page cannot stop the crawl. The pool is
+    closed with a deadline (crawler.workerpool), so a crawl always exits.
     """
 
     def __init__(self, crawler):
@@ -67,24 +67,23 @@ class ExtractPipeline(_Component):
 
     def open_spider(self):
         if self.workers:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["corpus.text.extract"])   # workers start with it imported
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            self.pool = WorkerPool(self.workers, ["corpus.text.extract"],
+                                   self.settings.getfloat("PROVNEWS_EXTRACT_SHUTDOWN_SECONDS"))
+            self.crawler.provnews_pool = self.pool     # crawler.outcome.ExitGuard checks it at the end
 
-    def close_spider(self):
+    async def close_spider(self):
         if self.pool:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            killed = await asyncio.to_thread(self.pool.close)
+            self.stats.set_value("provnews/extract_workers_killed", killed)
 
     async def extract_in_pool(self, item, args) -> dict:
         for attempt in (1, 2):
-            pool = self.pool
+            executor = self.pool.executor
             try:
-                return await asyncio.wrap_future(pool.submit(extract_page, *args))
+                return await asyncio.wrap_future(self.pool.submit(extract_page, *args))
             except BrokenProcessPool:
-                if self.pool is pool:
+                if self.pool.replace(executor):
                     logger.warning("An extraction worker died; starting a new pool")
-                    pool.shutdown(wait=False)
-                    self.open_spider()
                 self.count(item, "retry/extractor_crashed" if attempt == 1 else "error/extractor_crashed")
         raise _drop(f"extractor crashed twice: {item['url']}")
 
@@ -134,6 +133,7 @@ class ParquetWriterPipeline(_Component):
         spider = self.crawler.spider
         self.sources = spider.sources
         self.buffer = RowBuffer(spider.corpus, spider.known_keys, self.settings.getint("PROVNEWS_FLUSH_ROWS"))
+        self.site_keywords = spider.site_keywords
         self.flush_seconds = self.settings.getfloat("PROVNEWS_FLUSH_SECONDS")
         self.last_flush = time.monotonic()
 
@@ -150,7 +150,10 @@ class ParquetWriterPipeline(_Component):
 
     async def flush(self):
         self.last_flush = time.monotonic()
-        await asyncio.to_thread(self.buffer.write, *self.buffer.take())
+        rows, aliases = self.buffer.take()
+        for row in rows:   # a home page's keywords are the site's, not the article's (read by flush time)
+            row["tags"] = [t for t in row["tags"] or () if t not in self.site_keywords.get(row["source"], ())]
+        await asyncio.to_thread(self.buffer.write, rows, aliases)
 
     async def close_spider(self):
         await self.flush()

@@ -10,9 +10,7 @@ skips every URL already stored (as a crawl does) and stores the rest once.
 """
 from __future__ import annotations
 
-import multiprocessing
 from collections import Counter, deque
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from typing import Iterable, Iterator
@@ -30,47 +28,38 @@ HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
 
 
 class ExtractorPool:
-    """``extract_page`` over worker processes, results in input order, ``ahead`` pages in flight.
+    """``extract_page`` over worker processes (crawler.workerpool.WorkerPool, as the crawl's
+    ExtractPipeline), results in input order, ``4 x workers`` pages in flight.
 
     A dead worker breaks the whole pool: it is replaced and the pages in flight are tried once
-    more; a page that fails twice is reported as ``extractor_crashed`` (as ExtractPipeline does)."""
+    more; a page that fails twice is reported as ``extractor crashed``."""
 
     def __init__(self, workers: int, min_words: int = MIN_WORDS):
         self.workers, self.min_words = workers, min_words
         self.pool = None
 
-    def _start(self):
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["corpus.text.extract"])
-        self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
-
     def _args(self, page: ArchivedPage):
         return page.body, page.url, page.charset, self.min_words
 
-    def _restart(self, broken) -> None:
-        """Replace the pool once, whichever of its futures reports it broken first."""
-        if self.pool is broken:
-            broken.shutdown(wait=False, cancel_futures=True)
-            self._start()
-
     def _submit(self, page):
-        pool = self.pool
+        executor = self.pool.executor
         try:
-            return page, pool.submit(extract_page, *self._args(page)), pool
+            return page, executor.submit(extract_page, *self._args(page)), executor
         except BrokenProcessPool:       # broke since the last result was read
-            self._restart(pool)
-            return page, self.pool.submit(extract_page, *self._args(page)), self.pool
+            self.pool.replace(executor)
+            executor = self.pool.executor
+            return page, executor.submit(extract_page, *self._args(page)), executor
 
-    def _result(self, page, future, pool) -> dict:
+    def _result(self, page, future, executor) -> dict:
         try:
             return future.result()
         except BrokenProcessPool:
-            self._restart(pool)
-        pool = self.pool
+            self.pool.replace(executor)
+        executor = self.pool.executor
         try:
-            return pool.submit(extract_page, *self._args(page)).result()
+            return executor.submit(extract_page, *self._args(page)).result()
         except BrokenProcessPool:
-            self._restart(pool)
+            self.pool.replace(executor)
             return {"reason": "extractor crashed", "links": []}
 
     def map(self, pages: Iterable[ArchivedPage]) -> Iterator[tuple[ArchivedPage, dict]]:
@@ -78,19 +67,23 @@ class ExtractorPool:
             for page in pages:
                 yield page, extract_page(*self._args(page))
             return
-        self._start()
+        from crawler.workerpool import WorkerPool
+
+        self.pool = WorkerPool(self.workers, ["corpus.text.extract"])
         window: deque = deque()
         try:
             for page in pages:
                 window.append(self._submit(page))
                 if len(window) >= 4 * self.workers:
-                    page, future, pool = window.popleft()
-                    yield page, self._result(page, future, pool)
+                    yield self._take(window)
             while window:
-                page, future, pool = window.popleft()
-                yield page, self._result(page, future, pool)
+                yield self._take(window)
         finally:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool.close()
+
+    def _take(self, window: deque) -> tuple[ArchivedPage, dict]:
+        page, future, executor = window.popleft()
+        return page, self._result(page, future, executor)
 
 
 class ArchiveIngest:

@@ -15,7 +15,7 @@ from corpus.errors import UsageError
 from corpus.sources.registry import load_sources, select_sources
 from corpus.store.parts import Corpus
 from corpus.store.state import CrawlLock, RunLog
-from corpus.text.clean import parse_iso_datetime
+from corpus.text.dates import parse_iso_datetime
 
 ARCHIVE_SUFFIXES = (".warc.gz", ".warc", ".arc.gz", ".arc", ".warc.gz.open")
 

@@ -29,6 +29,8 @@ import pyarrow.parquet as pq
 from corpus.errors import UsageError
 
 VN_TZ = "Asia/Ho_Chi_Minh"
+# Not "corpus": run from a checkout, that is the Python package (its articles/ would land next to cli.py).
+DEFAULT_CORPUS = "provnews-corpus"
 
 ARTICLE_SCHEMA = pa.schema([
     pa.field("id", pa.string(), nullable=False),      # sha256(text)[:16]
@@ -105,6 +107,8 @@ class Corpus:
         with one line saying why."""
         from corpus.store.switch import finish_switch
 
+        if (self.root / "__init__.py").exists():
+            raise UsageError(f"corpus folder {self.root} is a Python package, not a corpus; choose another --corpus")
         try:
             if (self.state_dir / "rebuild.json").exists():
                 finish_switch(self.root)
