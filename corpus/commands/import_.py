@@ -53,6 +53,19 @@ def archive_files(patterns: list[str]) -> list[Path]:
     return list(dict.fromkeys(files))
 
 
+def group_near_duplicates(corpus: Corpus) -> None:
+    """Update the near-duplicate clusters for the articles just stored, as a crawl does at its end."""
+    from corpus.dedup.neardup import update_clusters
+
+    if not corpus.parts():
+        return
+    try:
+        line = update_clusters(corpus).line()
+    except UsageError as exc:  # a `provnews dedup` is running: it will group these too
+        line = f"not updated ({exc})"
+    print("near-duplicates: " + line, flush=True)
+
+
 def run(args) -> int:
     from corpus.archive.ingest import ArchiveIngest
     from corpus.archive.reader import iter_file
@@ -95,6 +108,7 @@ def run(args) -> int:
     stored = sum(row.get("stored", 0) for row in table.values())
     read = sum(row.get("pages", 0) + row.get("skipped_known", 0) for row in table.values())
     print(f"{stored} new articles from {read} article pages")
+    group_near_duplicates(corpus)
     if not read:
         print("provnews: no article page of the selected sources in these archives", flush=True)
         return 1

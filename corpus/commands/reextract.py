@@ -45,7 +45,7 @@ def _archives(folder: Path) -> list[Path]:
 def run(args) -> int:
     from corpus.archive.ingest import ArchiveIngest
     from corpus.archive.reader import iter_file
-    from corpus.commands.crawl import group_near_duplicates
+    from corpus.commands.import_ import group_near_duplicates
     from corpus.store.compact import LOCK_NAME, file_lock
     from corpus.store.rows import RowBuffer
     from corpus.store.switch import commit, staging_dir
