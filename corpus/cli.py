@@ -12,7 +12,8 @@ import sys
 
 from corpus.errors import UsageError
 
-COMMANDS = ["crawl", "sources", "extract", "stats", "export", "query", "dedup", "compact", "runs", "report", "demo"]
+COMMANDS = ["crawl", "import_", "reextract", "sources", "extract", "stats", "export", "query", "dedup", "compact",
+            "runs", "report", "demo"]
 
 
 class _Parser(argparse.ArgumentParser):

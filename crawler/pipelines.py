@@ -17,8 +17,9 @@ from concurrent.futures.process import BrokenProcessPool
 
 from scrapy.exceptions import DropItem
 
+from corpus.dedup.exact import ContentIdDedup, article_urls
+from corpus.store.rows import RowBuffer
 from corpus.text.extract import extract_page
-from corpus.sources.urls import canonical_url, url_key
 from crawler.workerpool import WorkerPool
 
 logger = logging.getLogger(__name__)
@@ -99,76 +100,60 @@ class ExtractPipeline(_Component):
 
 
 class DedupPipeline(_Component):
-    """One article per content id: first seen wins, later URLs become aliases."""
+    """One article per content id: first seen wins, later URLs become aliases (corpus.dedup.exact)."""
 
     def open_spider(self):
         spider = self.crawler.spider
-        self.ids = spider.known_ids          # shared with the spider: stored before this run
         self.sources = spider.sources
-        self.max_articles = self.settings.getint("PROVNEWS_MAX_ARTICLES")
-        self.since = spider.since
+        self.dedup = ContentIdDedup(spider.known_ids, since=spider.since,   # ids shared with the spider
+                                    max_articles=self.settings.getint("PROVNEWS_MAX_ARTICLES"))
 
     def process_item(self, item):
-        source = self.sources[item["source"]]
-        urls = [canonical_url(item["request_url"]), canonical_url(item["url"])]
-        canonical = item.pop("canonical", None)
-        if canonical and source.owns(canonical_url(canonical)):
-            urls.insert(0, canonical_url(canonical))
-        urls = list(dict.fromkeys(urls))
-        item["url"], item["urls"] = urls[0], urls
-        if self.since and item["published"] and item["published"] < self.since:
-            self.count(item, "skipped_old")
+        item["urls"] = article_urls(item, self.sources[item["source"]])
+        item.pop("canonical", None)
+        item["url"] = item["urls"][0]
+        verdict = self.dedup.verdict(item, self.stats.get_value(f"provnews/{item['source']}/accepted", 0))
+        if verdict == "skipped_old":
+            self.count(item, verdict)
             raise _drop(f"published before --since: {item['url']}")
-        if item["id"] in self.ids:
-            self.count(item, "dup_id")
+        if verdict == "budget":
+            raise _drop("source budget reached")
+        if verdict == "dup_id":
+            self.count(item, verdict)
             item["alias_only"] = True
             return item
-        if self.max_articles and self.stats.get_value(f"provnews/{item['source']}/accepted", 0) >= self.max_articles:
-            raise _drop("source budget reached")
-        self.ids.add(item["id"])
         self.count(item, "accepted")
         return item
 
 
 class ParquetWriterPipeline(_Component):
-    """Buffers rows and appends them to the corpus as atomic Parquet parts."""
+    """Buffers rows (corpus.store.rows) and appends them to the corpus as atomic Parquet parts."""
 
     def open_spider(self):
         spider = self.crawler.spider
-        self.corpus, self.sources = spider.corpus, spider.sources
-        self.known_keys, self.site_keywords = spider.known_keys, spider.site_keywords
-        self.rows, self.aliases = [], []
-        self.flush_rows = self.settings.getint("PROVNEWS_FLUSH_ROWS")
+        self.sources = spider.sources
+        self.buffer = RowBuffer(spider.corpus, spider.known_keys, self.settings.getint("PROVNEWS_FLUSH_ROWS"))
+        self.site_keywords = spider.site_keywords
         self.flush_seconds = self.settings.getfloat("PROVNEWS_FLUSH_SECONDS")
         self.last_flush = time.monotonic()
 
     async def process_item(self, item):
         now = datetime.now(timezone.utc)
         if item.pop("alias_only", False):
-            new = [u for u in item["urls"] if url_key(u) not in self.known_keys]
-            self.aliases += [{"id": item["id"], "url": u, "source": item["source"], "seen_at": now} for u in new]
-            self.known_keys.update(url_key(u) for u in new)
+            self.buffer.add_aliases(item, now)
         else:
-            source = self.sources[item["source"]]
-            self.rows.append({
-                **{k: item.get(k) for k in ("id", "url", "urls", "source", "title", "published", "author", "text",
-                                            "language", "word_count", "categories", "tags")},
-                "site_name": source.name, "kind": source.kind, "province": source.province,
-                "province_after_2025": source.province_after_2025, "fetched_at": now,
-            })
-            self.known_keys.update(url_key(u) for u in item["urls"])
+            self.buffer.add_article(item, self.sources[item["source"]], now)
             self.count(item, "stored")
-        if len(self.rows) >= self.flush_rows or time.monotonic() - self.last_flush >= self.flush_seconds:
+        if self.buffer.full() or time.monotonic() - self.last_flush >= self.flush_seconds:
             await self.flush()
         return {k: item[k] for k in ("id", "source", "url")}
 
     async def flush(self):
-        rows, aliases, self.rows, self.aliases = self.rows, self.aliases, [], []
+        self.last_flush = time.monotonic()
+        rows, aliases = self.buffer.take()
         for row in rows:   # a home page's keywords are the site's, not the article's (read by flush time)
             row["tags"] = [t for t in row["tags"] or () if t not in self.site_keywords.get(row["source"], ())]
-        self.last_flush = time.monotonic()
-        await asyncio.to_thread(self.corpus.append_aliases, aliases)
-        await asyncio.to_thread(self.corpus.append, rows)
+        await asyncio.to_thread(self.buffer.write, rows, aliases)
 
     async def close_spider(self):
         await self.flush()

@@ -33,6 +33,7 @@ FEED_EXPORT_ENCODING = "utf-8"
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SourceBudget": 50,
     "crawler.middlewares.OffsiteRedirects": 60,   # sees the final response, after RedirectMiddleware (600)
+    "crawler.archive.WarcArchiveMiddleware": 950,   # outermost: sees what the network returned
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 100,
@@ -75,3 +76,7 @@ PROVNEWS_EXIT_GRACE_SECONDS = 30    # a stuck pool thread holds the exit this lo
 PROVNEWS_LOG_STARTUP = False        # log Scrapy's settings and components at start (always at LOG_LEVEL=DEBUG)
 PROVNEWS_PROGRESS = "auto"          # auto: live table on a terminal, else a status line; "line"; "off"
 PROVNEWS_STATUS_INTERVAL = 60       # seconds between status lines when not on a terminal
+PROVNEWS_WARC_ENABLED = True        # keep every fetched response as WARC (provnews crawl --no-archive: off)
+PROVNEWS_WARC_DIR = None            # None = CORPUS/warc
+PROVNEWS_WARC_MAX_BYTES = 1_000_000_000   # a WARC file is closed and a new one started past this size
+PROVNEWS_WARC_PREFIX = "provnews"   # WARC file names: <prefix>-<utc time>-<host>-<pid>-<random>.warc.gz

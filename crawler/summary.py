@@ -62,6 +62,16 @@ def headline(stats: dict, counts: dict[str, dict], corpus: str) -> str:
     return "\n".join(lines)
 
 
+def archive_line(stats: dict, pages: int) -> str:
+    """What the crawl left in CORPUS/warc/ (crawler.archive.WarcArchiveMiddleware)."""
+    if "warc/bytes" not in stats:
+        return "archive: off"
+    size = stats["warc/bytes"]
+    per_page = f", {size / pages / 1024:.1f} KiB per page read" if pages else ""
+    return (f"archive: {size:,} bytes in {stats['warc/records']:,} WARC records, "
+            f"{stats['warc/files']} file(s){per_page}")
+
+
 class CrawlSummary:
     """Prints the per-source table and leaves it in stats as ``provnews/summary`` (JSON)."""
 
@@ -80,3 +90,5 @@ class CrawlSummary:
         self.crawler.stats.set_value("provnews/summary", json.dumps(counts, ensure_ascii=False))
         top = headline(self.crawler.stats.get_stats(), counts, self.crawler.settings["PROVNEWS_CORPUS"])
         print(f"\n{top}\nPer source:\n{format_table(counts)}", flush=True)
+        print(archive_line(self.crawler.stats.get_stats(), sum(row.get("pages", 0) for row in counts.values())),
+              flush=True)

@@ -23,7 +23,7 @@ from corpus.demosite import DemoSites
 from corpus.text.extract import extract_page
 from corpus.store.state import RunLog
 from corpus.sources.urls import canonical_url
-from crawler.spiders.news import NOT_PAGES
+from corpus.sources.pagekind import NOT_PAGES
 
 COMPARED = ("id", "url", "urls", "source", "title", "published", "author", "text", "language", "word_count",
             "categories", "tags", "site_name", "province")

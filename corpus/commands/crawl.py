@@ -54,6 +54,8 @@ def register(sub) -> None:
     p.add_argument("--since", type=iso_date, help="only articles published on or after YYYY-MM-DD")
     p.add_argument("--workers", type=worker_count, default=-1,
                    help="extraction processes (-1 = one per core, 0 = inline)")
+    p.add_argument("--no-archive", action="store_true",
+                   help="do not keep the fetched responses as WARC files in CORPUS/warc/")
     p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override a Scrapy or PROVNEWS_ setting (repeatable)")
     p.add_argument("-v", "--verbose", action="count", default=0,
@@ -71,6 +73,7 @@ def crawl_settings(args):
         "PROVNEWS_CORPUS": args.corpus, "PROVNEWS_SOURCES_FILE": args.sources_file,
         "PROVNEWS_MAX_ARTICLES": args.max_articles, "PROVNEWS_MAX_PAGES": args.max_pages,
         "PROVNEWS_EXTRACT_WORKERS": args.workers, "PROVNEWS_SINCE": args.since,
+        "PROVNEWS_WARC_ENABLED": not args.no_archive,
     }, priority="cmdline")
     known = set(settings.attributes)     # Scrapy's defaults and the project's (PROVNEWS_*) settings
     for pair in args.set:

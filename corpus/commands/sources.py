@@ -20,6 +20,8 @@ def register(subparsers) -> None:
     parser.add_argument("--sources-file", metavar="FILE", help="a registry file instead of the shipped one")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--json", action="store_true", help="print the sources as a JSON list, all fields")
+    mode.add_argument("--hosts", action="store_true",
+                      help="print the hosts to look up in a web archive's index (host, then source key)")
     mode.add_argument("--check", action="store_true",
                       help="validate the registry: one line per problem and exit status 2, or a count")
     parser.set_defaults(func=run)
@@ -32,6 +34,12 @@ def run(args) -> int:
                              kind=args.kind)
     if args.json:
         print(json.dumps([s.as_dict() for s in sources], ensure_ascii=False, indent=2))
+    elif args.hosts:
+        from corpus.archive.cdx import host_query
+
+        for source in sources:
+            for host in dict.fromkeys((source.host, *source.hosts)):
+                print(f"{host}\t{source.key}\t{'&'.join(f'{k}={v}' for k, v in host_query(host).items())}")
     else:
         print(_table(sources))
     return 0

@@ -27,9 +27,10 @@ import pyarrow.compute as pc
 from corpus.errors import UsageError
 from corpus.export.view import FIRST_ROW, MERGED_URLS
 from corpus.sources.registry import KINDS, PROVINCES
-from corpus.store.parts import ARTICLE_SCHEMA, VN_TZ
+from corpus.store.parts import ARTICLE_SCHEMA, PROVENANCE, VN_TZ
 
-EXPORT_SCHEMA = ARTICLE_SCHEMA.append(pa.field("dup_cluster", pa.string(), nullable=False))
+EXPORT_SCHEMA = pa.schema([f for f in ARTICLE_SCHEMA if f.name not in PROVENANCE]).append(
+    pa.field("dup_cluster", pa.string(), nullable=False))
 ORDER = "published NULLS LAST, id"
 SORT_BUCKET_BYTES = 32 * 2**20
 

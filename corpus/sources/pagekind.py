@@ -15,7 +15,13 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from scrapy.linkextractors import IGNORED_EXTENSIONS
+from scrapy.utils.url import url_has_any_extension
+
 from corpus.sources.registry import Source
+from corpus.sources.urls import canonical_url
+
+NOT_PAGES = {"." + ext for ext in IGNORED_EXTENSIONS}   # images, documents, media, archives: as LinkExtractor
 
 # Path segments that name the page kind whatever follows them.
 SEARCH_SEGMENTS = {"tim-kiem", "timkiem", "search", "tra-cuu"}
@@ -78,6 +84,19 @@ def classify_url(url: str, source: Source | None = None) -> str:
             host, stems, params, _ = _parse(url)
             return _marked_kind(host, stems, params) or "article"
     return _generic_kind(url)
+
+
+def link_kind(url: str, source: Source, max_url_length: int = 0) -> str:
+    """The page kind of a link found on (or archived from) ``source``'s pages, or "ruled_out" for
+    another outlet's URL, a file (NOT_PAGES), a URL over ``max_url_length`` or one the registry's
+    deny/allow rules out. The crawler decides what to request with it, the archive readers what
+    to extract: the same pages either way."""
+    allow = source.regex("allow")
+    if not source.owns(url) or (max_url_length and len(url) > max_url_length) or url_has_any_extension(
+            url, NOT_PAGES) or any(p.search(url) for p in source.regex("deny")) or (
+            allow and not any(p.search(url) for p in allow)):
+        return "ruled_out"
+    return classify_url(canonical_url(url), source)
 
 
 def _parse(url: str) -> tuple[str, list[str], dict[str, str], str]:

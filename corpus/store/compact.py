@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corpus.errors import UsageError
-from corpus.store.parts import write_atomic
+from corpus.store.parts import fsync_dir, write_atomic
 
 DEFAULT_TARGET_ROWS = 50_000
 FOLDERS = ("articles", "aliases", "dedup/signatures")  # append-only part folders
@@ -82,14 +82,6 @@ def _replaced_by(part: Path) -> list[str]:
     return json.loads(raw) if raw else []
 
 
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _remove(folder: Path, names) -> int:
     removed = 0
     for name in names:
@@ -99,7 +91,7 @@ def _remove(folder: Path, names) -> int:
         except FileNotFoundError:
             pass
     if removed:
-        _fsync_dir(folder)
+        fsync_dir(folder)
     return removed
 
 

@@ -50,7 +50,12 @@ ARTICLE_SCHEMA = pa.schema([
     pa.field("categories", pa.list_(pa.string())),
     pa.field("tags", pa.list_(pa.string())),
     pa.field("fetched_at", pa.timestamp("us", tz="UTC"), nullable=False),
+    # The WARC record the text came from (CORPUS/warc/ file, or the imported archive's name as its
+    # index gives it) and its byte offset; null in parts written before archiving existed.
+    pa.field("archive", pa.string()),
+    pa.field("archive_offset", pa.int64()),
 ])
+PROVENANCE = ("archive", "archive_offset")   # kept in the corpus, left out of exports
 
 ALIAS_SCHEMA = pa.schema([
     pa.field("id", pa.string(), nullable=False),
@@ -75,12 +80,17 @@ def write_atomic(table: pa.Table, folder: Path, name: str | None = None) -> Path
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, final)
-    dir_fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    fsync_dir(folder)
     return final
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or deletion in ``folder`` durable."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 class Corpus:
@@ -93,10 +103,15 @@ class Corpus:
         self.state_dir = self.root / "state"
 
     def ensure_writable(self) -> None:
-        """Create the folders, or fail with one line saying why."""
+        """Create the folders (finishing a re-extraction's switch a crash interrupted), or fail
+        with one line saying why."""
+        from corpus.store.switch import finish_switch
+
         if (self.root / "__init__.py").exists():
             raise UsageError(f"corpus folder {self.root} is a Python package, not a corpus; choose another --corpus")
         try:
+            if (self.state_dir / "rebuild.json").exists():
+                finish_switch(self.root)
             for folder in (self.articles_dir, self.aliases_dir, self.state_dir):
                 folder.mkdir(parents=True, exist_ok=True)
             probe = self.articles_dir / f".probe-{os.getpid()}"

@@ -22,16 +22,14 @@ from scrapy.exceptions import (
     CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError, DownloadTimeoutError,
     IgnoreRequest, ResponseDataLossError,
 )
-from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
-from scrapy.utils.url import url_has_any_extension
 
 from crawler.middlewares import BudgetExhausted
 from corpus.text.extract import page_links, site_keywords
 from corpus.sources.listing import listing_dates
-from corpus.sources.pagekind import classify_url
+from corpus.sources.pagekind import classify_url, link_kind
 from corpus.sources.registry import load_sources, select_sources
 from corpus.store.state import RunLog
 from corpus.store.parts import Corpus
@@ -39,7 +37,6 @@ from corpus.text.dates import parse_iso_datetime
 from corpus.sources.urls import canonical_url, url_key
 
 FOLLOW = {"home", "category"}
-NOT_PAGES = {"." + ext for ext in IGNORED_EXTENSIONS}   # images, documents, media, archives: as LinkExtractor
 MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"\x00\x00\x01\x00")
 IIS_SIGNATURE = re.compile(r"Microsoft-IIS|ASP\.NET", re.I)   # in Server or X-Powered-By
 PAGINATION = ("page=", "/page/", "/trang-", "trang=", "currentpage", "pageindex=", "paged=", "pg=")
@@ -138,14 +135,12 @@ class NewsSpider(scrapy.Spider):
         Cached as ``link_kind``: menus and related boxes repeat on every page of a site, and
         classifying them was most of the reactor's work per page."""
         source = self.sources[source_key]
-        allow = source.regex("allow")
-        too_long = self.max_url_length and len(url) > self.max_url_length
-        if not source.owns(url) or too_long or url_has_any_extension(url, NOT_PAGES) or any(
-                p.search(url) for p in source.regex("deny")) or (allow and not any(p.search(url) for p in allow)):
+        kind = link_kind(url, source, self.max_url_length)
+        if kind == "ruled_out":
             if source.is_subsite(url):  # a department or district sub-site: crawled only with subdomains = true
                 self.count(source_key, "skipped_subsite")
             return "ruled_out", ""  # another outlet's link must not mark the article as requested for its owner
-        return classify_url(canonical_url(url), source), url_key(url)
+        return kind, url_key(url)
 
     # -- discovery ---------------------------------------------------------
     async def start(self):
@@ -243,7 +238,8 @@ class NewsSpider(scrapy.Spider):
             # Its links come back from the extraction worker, which parses the page anyway.
             yield {"source": source.key, "url": response.url, "request_url": response.meta.get(
                 "redirect_urls", [response.request.url])[0], "body": body,
-                "charset": response.encoding, "depth": response.meta.get("depth", 0)}
+                "charset": response.encoding, "depth": response.meta.get("depth", 0),
+                "archive": response.meta.get("archive")}
             return
         self.count(source.key, "listings_read")
         old = set()
