@@ -47,7 +47,9 @@ class WorkerPool:
         if self.executor is not broken:
             return False
         self.retired.append(_internals(broken))
-        broken.shutdown(wait=False, cancel_futures=True)
+        # No cancel_futures here: the broken executor fails its pending futures with BrokenProcessPool, which
+        # callers retry on the new executor; a cancelled future would instead lose its page without a count.
+        broken.shutdown(wait=False)
         self.executor = self._new_executor()
         return True
 
