@@ -20,6 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from scrapy.exceptions import DropItem
 
 from corpus.text.extract import extract_page
+from crawler.signals import flush_requested, parts_flushed
 from corpus.sources.urls import canonical_url, url_key
 
 logger = logging.getLogger(__name__)
@@ -126,7 +127,10 @@ class DedupPipeline(_Component):
             return item
         if self.max_articles and self.stats.get_value(f"provnews/{item['source']}/accepted", 0) >= self.max_articles:
             raise _drop("source budget reached")
-        self.ids.add(item["id"])
+        if not self.ids.claim(item["id"]):   # another worker of a shared crawl has it
+            self.count(item, "dup_id")
+            item["alias_only"] = True
+            return item
         self.count(item, "accepted")
         return item
 
@@ -142,6 +146,10 @@ class ParquetWriterPipeline(_Component):
         self.flush_rows = self.settings.getint("PROVNEWS_FLUSH_ROWS")
         self.flush_seconds = self.settings.getfloat("PROVNEWS_FLUSH_SECONDS")
         self.last_flush = time.monotonic()
+        self.crawler.signals.connect(self.flush_now, signal=flush_requested)
+
+    def flush_now(self):
+        return asyncio.ensure_future(self.flush())
 
     async def process_item(self, item):
         now = datetime.now(timezone.utc)
@@ -165,9 +173,10 @@ class ParquetWriterPipeline(_Component):
 
     async def flush(self):
         rows, aliases, self.rows, self.aliases = self.rows, self.aliases, [], []
-        self.last_flush = time.monotonic()
+        started = self.last_flush = time.monotonic()
         await asyncio.to_thread(self.corpus.append_aliases, aliases)
         await asyncio.to_thread(self.corpus.append, rows)
+        self.crawler.signals.send_catch_log(signal=parts_flushed, started=started)
 
     async def close_spider(self):
         await self.flush()

@@ -41,7 +41,7 @@ EXTENSIONS = {
     "crawler.corpusrun.RunRecorder": 400,
     "crawler.summary.CrawlSummary": 500,
 }
-ADDONS = {"crawler.corpusrun.CorpusAddon": 0}
+ADDONS = {"crawler.corpusrun.CorpusAddon": 0, "crawler.distributed.addon.RedisAddon": 0}
 
 # Conditional requests for listings, sitemaps and feeds (article pages are never cached).
 HTTPCACHE_ENABLED = True
@@ -62,3 +62,12 @@ PROVNEWS_FLUSH_SECONDS = 60         # ... or at least this often
 PROVNEWS_SINCE = None               # YYYY-MM-DD: skip articles published before
 PROVNEWS_LOCK_HELD = False          # True when the caller (provnews crawl) already holds the corpus lock
 PROVNEWS_RUN_ID = None              # set by provnews crawl; generated otherwise
+
+# Shared crawl (crawler/distributed/): set PROVNEWS_REDIS_URL (or scrapy-redis's REDIS_URL) to join one.
+PROVNEWS_REDIS_URL = None           # redis://HOST:PORT/DB; None = crawl alone
+PROVNEWS_REDIS_PREFIX = "provnews"  # Redis keys are <prefix>:<spider>:...
+PROVNEWS_REDIS_LEASE_SECONDS = 30   # a worker silent this long is dead: its requests go back to the queue
+PROVNEWS_REDIS_TICK_SECONDS = 0.5   # how often a worker notices finished requests and dead workers
+PROVNEWS_REDIS_POLL_SECONDS = 0.05  # how often a request waiting for a politeness token asks again
+PROVNEWS_REDIS_TOKEN_MAX_SECONDS = 300  # a politeness token older than this is dropped (lost release)
+PROVNEWS_WORKER_ID = None           # this worker's name in the shared crawl; None = host-pid-random

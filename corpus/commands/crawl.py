@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 from datetime import date
 
 from corpus.errors import UsageError
@@ -42,6 +43,8 @@ def register(sub) -> None:
     p.add_argument("--max-pages", type=positive_int, default=0, help="pages fetched per source (0 = no limit)")
     p.add_argument("--since", type=iso_date, help="only articles published on or after YYYY-MM-DD")
     p.add_argument("--workers", type=int, default=-1, help="extraction processes (-1 = one per core, 0 = inline)")
+    p.add_argument("--redis", metavar="redis://HOST:PORT/DB",
+                   help="join the shared crawl kept in this Redis (any number of workers; see README)")
     p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override a Scrapy setting (repeatable)")
     p.set_defaults(func=run)
@@ -58,6 +61,10 @@ def crawl_settings(args):
         "PROVNEWS_MAX_ARTICLES": args.max_articles, "PROVNEWS_MAX_PAGES": args.max_pages,
         "PROVNEWS_EXTRACT_WORKERS": args.workers, "PROVNEWS_SINCE": args.since,
     }, priority="cmdline")
+    if args.redis:
+        if not args.redis.startswith(("redis://", "rediss://", "unix://")):
+            raise UsageError(f"--redis expects redis://HOST:PORT/DB, got {args.redis!r}")
+        settings.set("PROVNEWS_REDIS_URL", args.redis, priority="cmdline")
     for pair in args.set:
         name, sep, value = pair.partition("=")
         if not sep or not name.isupper():
@@ -90,7 +97,10 @@ def run(args) -> int:
 
     from scrapy.crawler import CrawlerProcess
 
-    with CrawlLock(corpus.state_dir, run_id):  # an overlapping run exits 75 here, naming this one
+    shared = settings.get("PROVNEWS_REDIS_URL") or settings.get("REDIS_URL")
+    # Alone, the corpus flock: an overlapping run exits 75 here, naming this one. In a shared crawl
+    # each worker holds a lease in Redis instead (crawler.distributed.run).
+    with contextlib.nullcontext() if shared else CrawlLock(corpus.state_dir, run_id):
         process = CrawlerProcess(settings)
         crawler = process.create_crawler("news")
         process.crawl(crawler, sources=",".join(s.key for s in chosen))

@@ -34,4 +34,7 @@ def run(args) -> int:
         errors = ", ".join(f"{k}={v}" for k, v in json.loads(r["errors"] or "{}").items())
         print(f"{r['run_id']:28} {r['started']:25} {r['ended'] or '-':25} {r['status']:10} "
               f"{r['exit_status'] if r['exit_status'] is not None else '-':>4} {stored:>7}  {errors}")
+        for worker, row in json.loads(r["args"] or "{}").get("workers", {}).items():   # a shared crawl
+            print(f"  worker {worker}: {row.get('status', '?')}, pages {row.get('pages', 0)}, "
+                  f"stored {row.get('stored', 0)}")
     return 0

@@ -125,16 +125,9 @@ class Corpus:
     def read(self, columns: list[str] | None = None, what: str = "articles") -> pa.Table:
         return self.dataset(what).to_table(columns=columns)
 
-    def known(self) -> tuple[set[str], set[str]]:
-        """Ids and URL keys of everything stored (articles and aliases)."""
-        from corpus.sources.urls import url_key
+    def known(self):
+        """(ids, URL keys) of everything stored (articles and aliases), as compact sets
+        (corpus.store.seen: 8 bytes an entry, cached in state/seen/)."""
+        from corpus.store.seen import StoredIndex
 
-        ids: set[str] = set()
-        keys: set[str] = set()
-        articles = self.read(["id", "urls"])
-        ids.update(articles.column("id").to_pylist())
-        for urls in articles.column("urls").to_pylist():
-            keys.update(url_key(u) for u in urls or ())
-        aliases = self.read(["id", "url"], what="aliases")
-        keys.update(url_key(u) for u in aliases.column("url").to_pylist())
-        return ids, keys
+        return StoredIndex(self).seen_sets()

@@ -28,6 +28,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from scrapy.utils.url import url_has_any_extension
 
 from crawler.middlewares import BudgetExhausted
+from crawler.seen import seen_sets
 from corpus.text.extract import page_links
 from corpus.sources.pagekind import classify_url
 from corpus.sources.registry import load_sources, select_sources
@@ -78,11 +79,10 @@ class NewsSpider(scrapy.Spider):
         spider.max_url_length = settings.getint("URLLENGTH_LIMIT")
         spider.corpus = Corpus(settings.get("PROVNEWS_CORPUS"))
         spider.corpus.ensure_writable()
-        spider.known_ids, spider.known_keys = spider.corpus.known()
+        spider.known_ids, spider.known_keys, spider.requested_keys = seen_sets(crawler, spider.corpus)
         spider.since = parse_iso_datetime(settings.get("PROVNEWS_SINCE") or "")
         runs = RunLog(spider.corpus.state_dir)
         spider.last_complete = {key: runs.last_success(key) for key in spider.sources}
-        spider.requested_keys: set[str] = set()
         spider.pages = dict.fromkeys(spider.sources, 0)
         spider.link_kind = functools.lru_cache(maxsize=1 << 16)(spider._link_kind)
         return spider
