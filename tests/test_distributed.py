@@ -95,7 +95,8 @@ def test_three_workers_one_killed_every_article_stored_once(slow_sites, redis_se
     assert len(shared) == 1 and shared[0]["status"] == "finished"
     per_worker = json.loads(shared[0]["args"])["workers"]
     assert set(per_worker) == {"w0", "w1", "w2"} and per_worker["w0"]["status"] == "died"
-    assert sum(w["stored"] for w in per_worker.values()) >= len(set(ids)) - per_worker["w0"]["stored"]
+    survivors = per_worker["w1"]["stored"] + per_worker["w2"]["stored"]
+    assert survivors + per_worker["w0"].get("stored", 0) >= len(ids) and survivors > 0
     assert "w1" in provnews("runs", "--corpus", corpus).stdout
     assert not client.exists("provnews:news:requests", "provnews:news:workers", "provnews:news:run")  # run ended
 

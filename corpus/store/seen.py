@@ -11,7 +11,10 @@ entry is one ``uint64`` in a sorted numpy array (8 bytes; lookups by binary sear
   chance that any new link is mistaken for a stored one is about 5e-7.
 
 The arrays are cached in ``state/seen/`` with the names of the parts they cover, so a crawl
-reads only the parts written since (computing URL keys is the slow part: ~12 µs a URL). Parts
+reads only the parts written since. Computing URL keys is the slow part (~12 µs a URL, a minute
+for 5 million), so the writer leaves each part's key hashes beside it
+(``state/seen/parts/<articles|aliases>-<part>.npy``) and only parts written otherwise (older
+versions, compaction) have their URLs keyed again. Parts
 are immutable and compaction only rewrites rows already covered, so the cache only grows;
 several writers may refresh it at once (atomic replace: the last one wins, the others' new
 parts are read again next time).
@@ -99,6 +102,23 @@ class StoredIndex:
         self.corpus = corpus
         self.folder = Path(corpus.state_dir) / "seen"
 
+    def part_keys_path(self, part: Path) -> Path:
+        return self.folder / "parts" / f"{part.parent.name}-{part.stem}.npy"
+
+    def note_part(self, part: Path, urls) -> None:
+        """Leave the key hashes of a part just written beside it (called by Corpus.append*)."""
+        path = self.part_keys_path(part)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.npy")
+        np.save(tmp, keys_array(urls))
+        os.replace(tmp, path)
+
+    def _part_keys(self, part: Path, read_urls) -> np.ndarray:
+        try:
+            return np.load(self.part_keys_path(part))
+        except (OSError, ValueError):
+            return keys_array(read_urls())
+
     def _paths(self):
         return self.folder / "index.json", self.folder / "ids.npy", self.folder / "keys.npy"
 
@@ -135,11 +155,12 @@ class StoredIndex:
                 if name in covered:
                     continue
                 if what == "articles":
-                    table = pq.read_table(path, columns=["id", "urls"])
-                    new_ids.append(ids_array(table.column("id").to_pylist()))
-                    new_keys.append(keys_array(table.column("urls").combine_chunks().flatten().to_pylist()))
+                    new_ids.append(ids_array(pq.read_table(path, columns=["id"]).column("id").to_pylist()))
+                    new_keys.append(self._part_keys(path, lambda: pq.read_table(path, columns=["urls"]).column(
+                        "urls").combine_chunks().flatten().to_pylist()))
                 else:
-                    new_keys.append(keys_array(pq.read_table(path, columns=["url"]).column("url").to_pylist()))
+                    new_keys.append(self._part_keys(path, lambda: pq.read_table(path, columns=["url"]).column(
+                        "url").to_pylist()))
                 parts.add(name)
         if parts != covered:
             ids = np.unique(np.concatenate([ids, *new_ids]))
