@@ -19,7 +19,7 @@ from corpus.demosite import DemoSites
 from redis_helpers import RedisServer
 
 SHARED = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_TIMEOUT=10", "-s", "RETRY_TIMES=1",
-          "-s", "PROVNEWS_REDIS_LEASE_SECONDS=6", "-s", "LOG_LEVEL=DEBUG", "--workers", "0"]
+          "-s", "PROVNEWS_REDIS_LEASE_SECONDS=6", "-s", "LOG_LEVEL=INFO", "--workers", "0"]
 
 
 @pytest.fixture(scope="module")
