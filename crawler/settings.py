@@ -70,4 +70,5 @@ PROVNEWS_REDIS_LEASE_SECONDS = 30   # a worker silent this long is dead: its req
 PROVNEWS_REDIS_TICK_SECONDS = 0.5   # how often a worker notices finished requests and dead workers
 PROVNEWS_REDIS_POLL_SECONDS = 0.05  # how often a request waiting for a politeness token asks again
 PROVNEWS_REDIS_TOKEN_MAX_SECONDS = 300  # a politeness token older than this is dropped (lost release)
+PROVNEWS_REDIS_DELAY = None        # set by RedisAddon from DOWNLOAD_DELAY: seconds between requests to an outlet, all workers
 PROVNEWS_WORKER_ID = None           # this worker's name in the shared crawl; None = host-pid-random

@@ -53,3 +53,28 @@ def test_last_worker_to_leave_an_empty_frontier_ends_the_run(server):
     ended = b.leave(run_keys(b))
     assert ended["workers"] == {"a": {"stored": 3}, "b": {"stored": 4}} and ended["run"]["id"]
     assert not client.keys("t:news:*")
+
+
+def test_redis_url_alone_switches_scrapy_to_the_leased_scrapy_redis_components():
+    """`scrapy crawl news -s REDIS_URL=…` and scrapyd's `setting=REDIS_URL=…` need nothing else."""
+    from scrapy.settings import Settings
+
+    from crawler.distributed.addon import RedisAddon
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("REDIS_URL", "redis://127.0.0.1:1/0", priority="cmdline")
+    settings.set("DOWNLOAD_DELAY", 0.7, priority="cmdline")
+    RedisAddon().update_settings(settings)
+    assert settings["SCHEDULER"] == "crawler.distributed.scheduler.LeasedScheduler"
+    assert settings["DUPEFILTER_CLASS"] == "crawler.dupefilter.RedisCountingDupeFilter"
+    assert settings.getbool("SCHEDULER_PERSIST") and not settings.getbool("HTTPCACHE_ENABLED")
+    assert settings["PROVNEWS_REDIS_URL"] == "redis://127.0.0.1:1/0" and settings["PROVNEWS_WORKER_ID"]
+    assert settings.getfloat("PROVNEWS_REDIS_DELAY") == 0.7 and settings.getfloat("DOWNLOAD_DELAY") == 0
+    assert settings.getdict("EXTENSIONS")["crawler.corpusrun.RunRecorder"] is None
+    assert "crawler.distributed.politeness.SharedPoliteness" in settings.getdict("DOWNLOADER_MIDDLEWARES")
+
+    alone = Settings()
+    alone.setmodule("crawler.settings", priority="project")
+    RedisAddon().update_settings(alone)
+    assert alone["SCHEDULER"] != "crawler.distributed.scheduler.LeasedScheduler"

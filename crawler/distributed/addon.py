@@ -31,6 +31,11 @@ class RedisAddon:
             "HTTPCACHE_ENABLED": False,
         }.items():
             settings.set(name, value, "project")
+        # DOWNLOAD_DELAY becomes the outlet's delay across workers (SharedPoliteness). Kept locally
+        # too, it would hold a request that already has its token, and let another worker's pass
+        # right after it: the gap at the server would be shorter than the delay.
+        settings.set("PROVNEWS_REDIS_DELAY", settings.getfloat("DOWNLOAD_DELAY"), "cmdline")
+        settings.set("DOWNLOAD_DELAY", 0, "cmdline")
         settings.set_in_component_priority_dict(
             "DOWNLOADER_MIDDLEWARES", "crawler.distributed.politeness.SharedPoliteness", 950)
         settings.set_in_component_priority_dict("EXTENSIONS", "crawler.corpusrun.RunRecorder", None)

@@ -10,7 +10,9 @@ response or the error comes back. One Lua script decides atomically, on Redis's 
   set of tokens by start time); tokens of dead workers (no ``alive:`` key) and tokens older
   than PROVNEWS_REDIS_TOKEN_MAX_SECONDS are dropped, so a killed worker cannot block an outlet;
 - a new token no sooner than DOWNLOAD_DELAY after the previous one (``P:next:<outlet>``), so
-  the delay holds between any two workers' requests, not just within one.
+  the delay holds between any two workers' requests, not just within one. (RedisAddon moves
+  DOWNLOAD_DELAY here, as PROVNEWS_REDIS_DELAY, and sets Scrapy's own to 0; AutoThrottle, when
+  on, still slows each worker further on its own.)
 
 The outlet is the request's registry source (all its hosts share one budget): its ``source``
 meta, else the source owning the URL (robots.txt, fetched by Scrapy's RobotsTxtMiddleware
@@ -62,7 +64,7 @@ class SharedPoliteness:
     def from_crawler(cls, crawler):
         s = crawler.settings
         return cls(SharedCrawl.from_settings(s), s.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
-                   s.getfloat("DOWNLOAD_DELAY"), s.getfloat("PROVNEWS_REDIS_TOKEN_MAX_SECONDS"),
+                   s.getfloat("PROVNEWS_REDIS_DELAY"), s.getfloat("PROVNEWS_REDIS_TOKEN_MAX_SECONDS"),
                    s.getfloat("PROVNEWS_REDIS_POLL_SECONDS"), lambda: getattr(crawler.spider, "sources", {}))
 
     def outlet(self, request) -> str:
