@@ -118,6 +118,9 @@ def test_download_delay_holds_across_workers(slow_sites, redis_server, tmp_path)
                 w.kill()
     starts = sorted(site.started[first:])
     assert len(starts) >= 10
-    gaps = [b - a for a, b in zip(starts, starts[1:])]
-    # Each worker alone would keep 0.3 s between its own requests; together they would overlap.
-    assert min(gaps) >= 0.25, gaps
+    gaps = sorted(b - a for a, b in zip(starts, starts[1:]))
+    # Two workers each keeping 0.3 s between their own requests would average 0.15 s. A single gap
+    # can look shorter than 0.3 s at the server (the time from token to arrival varies on a loaded
+    # machine), so the test reads the whole span and the median, where that jitter does not add up.
+    assert starts[-1] - starts[0] >= 0.85 * 0.3 * (len(starts) - 1), gaps
+    assert gaps[len(gaps) // 2] >= 0.27, gaps
