@@ -31,6 +31,8 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SourceBudget": 50,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.RobotsTxt": 100,        # Scrapy's, with the rules for every request that waited
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 100,
