@@ -1,7 +1,7 @@
-"""Scrapy's duplicate filter, plus what it cannot know about these sites.
+"""Scrapy's duplicate filters (one process, or scrapy-redis's shared one), plus what they cannot know about these sites.
 
 - Redirect loops: a redirect that leads back to a URL already requested is
-  dropped by the filter (so loops end); this subclass counts it as the source's
+  dropped by the filter (so loops end); these filters count it as the source's
   ``error/redirect_loop`` instead of dropping it silently.
 - Letter case: IIS/ASP.NET outlets answer ``/Trang/TinTuc.aspx?PageIndex=2``
   and ``/trang/tintuc.aspx?pageindex=2`` with the same page, and their menus
@@ -12,11 +12,14 @@
 from __future__ import annotations
 
 from scrapy.dupefilters import RFPDupeFilter
+from scrapy_redis.dupefilter import RFPDupeFilter as RedisDupeFilter
 
 from corpus.sources.urls import canonical_url, fold_case
 
 
-class CountingDupeFilter(RFPDupeFilter):
+class ProvnewsFiltering:
+    """Case folding and redirect-loop counts, mixed into either filter."""
+
     def request_seen(self, request) -> bool:
         folded = fold_case(request.url)
         return super().request_seen(request if folded == request.url else request.replace(url=folded))
@@ -27,3 +30,11 @@ class CountingDupeFilter(RFPDupeFilter):
             spider.crawler.stats.inc_value(f"provnews/{source}/error/redirect_loop")
             spider.logger.warning("Skipping %s: redirect_loop", request.meta["redirect_urls"][0])
         super().log(request, spider)
+
+
+class CountingDupeFilter(ProvnewsFiltering, RFPDupeFilter):
+    """Scrapy's filter (one process)."""
+
+
+class RedisCountingDupeFilter(ProvnewsFiltering, RedisDupeFilter):
+    """scrapy-redis's filter (fingerprints in Redis, shared by the workers of a shared crawl)."""

@@ -20,6 +20,7 @@ from scrapy.exceptions import DropItem
 from corpus.dedup.exact import ContentIdDedup, article_urls
 from corpus.store.rows import RowBuffer
 from corpus.text.extract import extract_page
+from crawler.signals import flush_requested, parts_flushed
 from crawler.workerpool import WorkerPool
 
 logger = logging.getLogger(__name__)
@@ -136,6 +137,10 @@ class ParquetWriterPipeline(_Component):
         self.site_keywords = spider.site_keywords
         self.flush_seconds = self.settings.getfloat("PROVNEWS_FLUSH_SECONDS")
         self.last_flush = time.monotonic()
+        self.crawler.signals.connect(self.flush_now, signal=flush_requested)
+
+    def flush_now(self):
+        return asyncio.ensure_future(self.flush())
 
     async def process_item(self, item):
         now = datetime.now(timezone.utc)
@@ -149,11 +154,12 @@ class ParquetWriterPipeline(_Component):
         return {k: item[k] for k in ("id", "source", "url")}
 
     async def flush(self):
-        self.last_flush = time.monotonic()
+        started = self.last_flush = time.monotonic()
         rows, aliases = self.buffer.take()
         for row in rows:   # a home page's keywords are the site's, not the article's (read by flush time)
             row["tags"] = [t for t in row["tags"] or () if t not in self.site_keywords.get(row["source"], ())]
         await asyncio.to_thread(self.buffer.write, rows, aliases)
+        self.crawler.signals.send_catch_log(signal=parts_flushed, started=started)
 
     async def close_spider(self):
         await self.flush()

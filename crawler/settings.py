@@ -34,6 +34,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SourceBudget": 50,
     "crawler.middlewares.OffsiteRedirects": 60,   # sees the final response, after RedirectMiddleware (600)
     "crawler.archive.WarcArchiveMiddleware": 950,   # outermost: sees what the network returned
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.RobotsTxt": 100,        # Scrapy's, with the rules for every request that waited
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 100,
@@ -50,7 +52,7 @@ EXTENSIONS = {
     "crawler.summary.CrawlSummary": 500,
 }
 LOGSTATS_INTERVAL = 0               # crawler.progress prints its own status line instead
-ADDONS = {"crawler.corpusrun.CorpusAddon": 0}
+ADDONS = {"crawler.corpusrun.CorpusAddon": 0, "crawler.distributed.addon.RedisAddon": 0}
 
 # Conditional requests for listings, sitemaps and feeds (article pages are never cached).
 HTTPCACHE_ENABLED = True
@@ -80,3 +82,13 @@ PROVNEWS_WARC_ENABLED = True        # keep every fetched response as WARC (provn
 PROVNEWS_WARC_DIR = None            # None = CORPUS/warc
 PROVNEWS_WARC_MAX_BYTES = 1_000_000_000   # a WARC file is closed and a new one started past this size
 PROVNEWS_WARC_PREFIX = "provnews"   # WARC file names: <prefix>-<utc time>-<host>-<pid>-<random>.warc.gz
+
+# Shared crawl (crawler/distributed/): set PROVNEWS_REDIS_URL (or scrapy-redis's REDIS_URL) to join one.
+PROVNEWS_REDIS_URL = None           # redis://HOST:PORT/DB; None = crawl alone
+PROVNEWS_REDIS_PREFIX = "provnews"  # Redis keys are <prefix>:<spider>:...
+PROVNEWS_REDIS_LEASE_SECONDS = 30   # a worker silent this long is dead: its requests go back to the queue
+PROVNEWS_REDIS_TICK_SECONDS = 0.5   # how often a worker notices finished requests and dead workers
+PROVNEWS_REDIS_POLL_SECONDS = 0.05  # how often a request waiting for a politeness token asks again
+PROVNEWS_REDIS_TOKEN_MAX_SECONDS = 300  # a politeness token older than this is dropped (lost release)
+PROVNEWS_REDIS_DELAY = None        # set by RedisAddon from DOWNLOAD_DELAY: seconds between requests to an outlet, all workers
+PROVNEWS_WORKER_ID = None           # this worker's name in the shared crawl; None = host-pid-random

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 from datetime import date
 
 from corpus.errors import UsageError
@@ -56,6 +57,8 @@ def register(sub) -> None:
                    help="extraction processes (-1 = one per core, 0 = inline)")
     p.add_argument("--no-archive", action="store_true",
                    help="do not keep the fetched responses as WARC files in CORPUS/warc/")
+    p.add_argument("--redis", metavar="redis://HOST:PORT/DB",
+                   help="join the shared crawl kept in this Redis (any number of workers; see README)")
     p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override a Scrapy or PROVNEWS_ setting (repeatable)")
     p.add_argument("-v", "--verbose", action="count", default=0,
@@ -76,6 +79,10 @@ def crawl_settings(args):
         "PROVNEWS_WARC_ENABLED": not args.no_archive,
     }, priority="cmdline")
     known = set(settings.attributes)     # Scrapy's defaults and the project's (PROVNEWS_*) settings
+    if args.redis:
+        if not args.redis.startswith(("redis://", "rediss://", "unix://")):
+            raise UsageError(f"--redis expects redis://HOST:PORT/DB, got {args.redis!r}")
+        settings.set("PROVNEWS_REDIS_URL", args.redis, priority="cmdline")
     for pair in args.set:
         name, sep, value = pair.partition("=")
         if not sep or not name.isupper():
@@ -105,7 +112,10 @@ def run(args) -> int:
 
     QuietLog.before_crawl(settings.getbool("PROVNEWS_LOG_STARTUP") or settings.get("LOG_LEVEL") == "DEBUG")
     SignalAwareProcess = _signal_aware_process()   # Scrapy imported only when a crawl runs
-    with CrawlLock(corpus.state_dir, run_id):  # an overlapping run exits 75 here, naming this one
+    shared = settings.get("PROVNEWS_REDIS_URL") or settings.get("REDIS_URL")
+    # Alone, the corpus flock: an overlapping run exits 75 here, naming this one. In a shared crawl
+    # each worker holds a lease in Redis instead (crawler.distributed.run).
+    with contextlib.nullcontext() if shared else CrawlLock(corpus.state_dir, run_id):
         process = SignalAwareProcess(settings)
         crawler = process.create_crawler("news")
         process.crawl(crawler, sources=",".join(s.key for s in chosen))
@@ -113,8 +123,9 @@ def run(args) -> int:
         exit_status = crawler.stats.get_value("provnews/exit_status")   # statuses: crawler/outcome.py
         if exit_status is None and process.signalled:
             # Interrupted before the engine ran: Scrapy's graceful stop then closes no spider, so no extension
-            # recorded the run. Record it here, as any other interrupted run.
-            RunLog(corpus.state_dir).finish(run_id, "interrupted", EX_INTERRUPTED, {})
+            # recorded the run. Record it here, as any other interrupted run (a shared run's row is Redis's).
+            if not shared:
+                RunLog(corpus.state_dir).finish(run_id, "interrupted", EX_INTERRUPTED, {})
             print(f"Crawl interrupted (exit status {EX_INTERRUPTED}) before it fetched anything; run {run_id}")
             return EX_INTERRUPTED
         print_run_alerts(corpus, run_id)

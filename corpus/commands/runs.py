@@ -74,4 +74,7 @@ def run(args) -> int:
         errors = ", ".join(f"{k}={v}" for k, v in r["errors"].items())
         print(f"{r['run_id']:28} {r['started']:25} {r['ended'] or '-':25} {r['status']:15} "
               f"{r['exit_status'] if r['exit_status'] is not None else '-':>4} {r['stored']:>7}  {errors}")
+        for worker, row in r["args"].get("workers", {}).items():   # a shared crawl
+            print(f"  worker {worker}: {row.get('status', '?')}, pages {row.get('pages', 0)}, "
+                  f"stored {row.get('stored', 0)}")
     return 0

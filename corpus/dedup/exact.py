@@ -23,9 +23,10 @@ def article_urls(item: dict, source) -> list[str]:
 class ContentIdDedup:
     """Verdicts: ``accepted`` (new id, now known), ``dup_id`` (store its URLs as aliases),
     ``skipped_old``/``skipped_new`` (published outside --since/--until), ``budget`` (the source
-    has ``max_articles`` already)."""
+    has ``max_articles`` already). ``known_ids`` is a set, or a seen set with ``claim`` (corpus.store.seen, or
+    crawler.distributed.seen in a shared crawl, where the claim is atomic across workers)."""
 
-    def __init__(self, known_ids: set[str], since: datetime | None = None, until: datetime | None = None,
+    def __init__(self, known_ids, since: datetime | None = None, until: datetime | None = None,
                  max_articles: int = 0):
         self.ids, self.since, self.until, self.max_articles = known_ids, since, until, max_articles
 
@@ -39,5 +40,8 @@ class ContentIdDedup:
             return "dup_id"
         if self.max_articles and accepted_so_far >= self.max_articles:
             return "budget"
-        self.ids.add(item["id"])
-        return "accepted"
+        claim = getattr(self.ids, "claim", None)   # a plain set (reextract's staging) has none
+        if claim is None:
+            self.ids.add(item["id"])
+            return "accepted"
+        return "accepted" if claim(item["id"]) else "dup_id"   # a shared crawl's other worker may have it

@@ -33,7 +33,8 @@ class _Handler(BaseHTTPRequestHandler):
     site: Site
 
     def do_GET(self):
-        self._send(self.site.respond("GET", self.path, dict(self.headers)))
+        with self.site.answering():
+            self._send(self.site.respond("GET", self.path, dict(self.headers)))
 
     def do_HEAD(self):
         self._send(self.site.respond("HEAD", self.path, dict(self.headers)), body=False)
@@ -91,14 +92,17 @@ class DemoSites:
     ``articles_per_site`` regular articles each (the seeds first), plus the specials
     (an updated version on demo-longan, a syndicated copy on demo-vinhphuc).
     ``faults`` adds the fault pages; ``page_kb`` pads article pages to that size;
-    ``slow_seconds`` is how long the slow page sleeps; ``huge_mb`` the huge page's size.
+    ``slow_seconds`` is how long the slow page sleeps; ``huge_mb`` the huge page's size;
+    ``latency`` delays every answer (each site counts its requests in flight: ``max_in_flight``).
     """
 
     def __init__(self, articles_per_site: int = 30, seed: int = 0, faults: bool = True,
-                 page_kb: int | None = None, slow_seconds: float = 5.0, huge_mb: float = 20):
+                 page_kb: int | None = None, slow_seconds: float = 5.0, huge_mb: float = 20,
+                 latency: float = 0.0):
         if articles_per_site < 4:
             raise ValueError("articles_per_site must be at least 4")
-        self.options = dict(seed=seed, faults=faults, page_kb=page_kb, slow_seconds=slow_seconds, huge_mb=huge_mb)
+        self.options = dict(seed=seed, faults=faults, page_kb=page_kb, slow_seconds=slow_seconds, huge_mb=huge_mb,
+                            latency=latency)
         self.count = articles_per_site
         self.sites: dict[str, Site] = {}
         self._servers: list[_Server] = []

@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 import re
 import threading
+import time
+from contextlib import contextmanager
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -65,8 +67,12 @@ class Site:
     email = phone = ""
 
     def __init__(self, base_url: str, *, seed: int = 0, faults: bool = True, page_kb: int | None = None,
-                 slow_seconds: float = 5.0, huge_mb: float = 20, others: tuple[str, ...] = ()):
+                 slow_seconds: float = 5.0, huge_mb: float = 20, others: tuple[str, ...] = (),
+                 latency: float = 0.0):
         self.base_url = base_url
+        self.latency = latency                 # seconds every answer takes (a distant server)
+        self.in_flight = self.max_in_flight = 0  # requests being answered now / at most at once
+        self.started: list[float] = []           # time.monotonic() each answer began
         self.origin = base_url.rstrip("/")
         self.seed, self.faults, self.page_kb = seed, faults, page_kb
         self.slow_seconds, self.huge_bytes = slow_seconds, int(huge_mb * 1024 * 1024)
@@ -185,6 +191,21 @@ class Site:
         """(method, path+query, headers) of every request served so far, oldest first."""
         with self._lock:
             return list(self._requests)
+
+    @contextmanager
+    def answering(self):
+        """Count a request in flight while it is answered (politeness tests read max_in_flight)."""
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            self.started.append(time.monotonic())
+        try:
+            if self.latency:
+                time.sleep(self.latency)
+            yield
+        finally:
+            with self._lock:
+                self.in_flight -= 1
 
     # --- the snapshot ---------------------------------------------------------------------------
     def _swap(self, articles: list[Article]) -> None:

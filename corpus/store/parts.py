@@ -124,12 +124,16 @@ class Corpus:
         """Store article rows (dicts with ARTICLE_SCHEMA's fields) as one new part."""
         if not rows:
             return None
-        return write_atomic(pa.Table.from_pylist(rows, schema=ARTICLE_SCHEMA), self.articles_dir)
+        part = write_atomic(pa.Table.from_pylist(rows, schema=ARTICLE_SCHEMA), self.articles_dir)
+        self._index().note_part(part, (u for r in rows for u in r.get("urls") or ()))
+        return part
 
     def append_aliases(self, rows: list[dict]) -> Path | None:
         if not rows:
             return None
-        return write_atomic(pa.Table.from_pylist(rows, schema=ALIAS_SCHEMA), self.aliases_dir)
+        part = write_atomic(pa.Table.from_pylist(rows, schema=ALIAS_SCHEMA), self.aliases_dir)
+        self._index().note_part(part, (r["url"] for r in rows))
+        return part
 
     def parts(self) -> list[Path]:
         return sorted(self.articles_dir.glob("part-*.parquet")) if self.articles_dir.exists() else []
@@ -144,16 +148,12 @@ class Corpus:
     def read(self, columns: list[str] | None = None, what: str = "articles") -> pa.Table:
         return self.dataset(what).to_table(columns=columns)
 
-    def known(self) -> tuple[set[str], set[str]]:
-        """Ids and URL keys of everything stored (articles and aliases)."""
-        from corpus.sources.urls import url_key
+    def _index(self):
+        from corpus.store.seen import StoredIndex
 
-        ids: set[str] = set()
-        keys: set[str] = set()
-        articles = self.read(["id", "urls"])
-        ids.update(articles.column("id").to_pylist())
-        for urls in articles.column("urls").to_pylist():
-            keys.update(url_key(u) for u in urls or ())
-        aliases = self.read(["id", "url"], what="aliases")
-        keys.update(url_key(u) for u in aliases.column("url").to_pylist())
-        return ids, keys
+        return StoredIndex(self)
+
+    def known(self):
+        """(ids, URL keys) of everything stored (articles and aliases), as compact sets
+        (corpus.store.seen: 8 bytes an entry, cached in state/seen/)."""
+        return self._index().seen_sets()

@@ -109,6 +109,14 @@ class RunLog:
                        "WHERE run_id = ?", (_now(), status, exit_status, json.dumps(counts, ensure_ascii=False),
                                             json.dumps(errors), run_id))
 
+    def record(self, run_id: str, started: str, sources: list[str], args: dict, status: str, exit_status: int,
+               counts: dict) -> None:
+        """Add a run that was recorded elsewhere while it ran (a shared crawl, in Redis)."""
+        with self._db() as db:
+            db.execute("INSERT OR REPLACE INTO runs (run_id, started, status, sources, args) VALUES (?, ?, ?, ?, ?)",
+                       (run_id, started, status, ",".join(sources), json.dumps(args, ensure_ascii=False, default=str)))
+        self.finish(run_id, status, exit_status, counts)
+
     def runs(self) -> list[dict]:
         with self._db() as db:
             db.row_factory = sqlite3.Row

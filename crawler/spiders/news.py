@@ -27,6 +27,7 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.middlewares import BudgetExhausted
+from crawler.seen import seen_sets
 from corpus.text.extract import page_links, site_keywords
 from corpus.sources.listing import listing_dates
 from corpus.sources.pagekind import classify_url, link_kind
@@ -78,11 +79,10 @@ class NewsSpider(scrapy.Spider):
         spider.max_url_length = settings.getint("URLLENGTH_LIMIT")
         spider.corpus = Corpus(settings.get("PROVNEWS_CORPUS"))
         spider.corpus.ensure_writable()
-        spider.known_ids, spider.known_keys = spider.corpus.known()
+        spider.known_ids, spider.known_keys, spider.requested_keys = seen_sets(crawler, spider.corpus)
         spider.since = parse_iso_datetime(settings.get("PROVNEWS_SINCE") or "")
         runs = RunLog(spider.corpus.state_dir)
         spider.last_complete = {key: runs.last_success(key) for key in spider.sources}
-        spider.requested_keys: set[str] = set()
         spider.undated_links: set[str] = set()   # article links left unfollowed under --since
         spider.pages = dict.fromkeys(spider.sources, 0)
         spider.site_keywords = {}   # source -> its home page's keywords, dropped from article tags when stored
