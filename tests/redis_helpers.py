@@ -8,7 +8,7 @@ from pathlib import Path
 
 import redis
 
-from scrapyd_helpers import free_port
+from scrapyd_helpers import free_port, stop_process
 
 
 class RedisServer:
@@ -43,10 +43,4 @@ class RedisServer:
         return redis.Redis.from_url(self.url)
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, 10)

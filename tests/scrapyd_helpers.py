@@ -132,6 +132,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop_process(process: subprocess.Popen | None, seconds: float) -> None:
+    """SIGTERM, then SIGKILL after ``seconds``: a test's server never outlives it."""
+    if process and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 class Scrapyd:
     """This venv's scrapyd on 127.0.0.1 with a free port; eggs, logs and dbs under ``root``."""
 
@@ -171,13 +182,7 @@ class Scrapyd:
         return False
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, 15)
 
     def get(self, endpoint: str, **params) -> dict:
         query = f"?{urllib.parse.urlencode(params)}" if params else ""

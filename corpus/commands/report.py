@@ -11,7 +11,7 @@ from corpus.export.view import open_corpus
 from corpus.report.alerts import site_alerts
 from corpus.report.data import articles_by_source, corpus_facts, source_runs
 from corpus.sources.registry import load_sources
-from corpus.store.parts import DEFAULT_CORPUS, Corpus
+from corpus.store.parts import DEFAULT_CORPUS, Corpus, fsync_dir
 
 EX_ALERTS = 3   # distinct from 1 (the corpus could not be read) and 2 (bad arguments)
 
@@ -44,11 +44,7 @@ def write_atomically(path: Path, text: str) -> None:
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        fsync_dir(path.parent)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -28,7 +28,7 @@ from corpus.errors import UsageError
 from corpus.export import card, hf, jsonl, parquet, txt
 from corpus.export.select import Selection, Snapshot
 from corpus.export.view import connected
-from corpus.store.parts import Corpus
+from corpus.store.parts import Corpus, fsync_dir
 
 FORMATS = ("txt", "jsonl", "parquet", "hf")
 MEMORY_LIMIT = "256MB"   # DuckDB's share (joins, narrow sorts); it spills to disk beyond this
@@ -164,8 +164,4 @@ def _swap_into_place(stage: Path, out: Path, work: Path) -> None:
     if out.exists():
         os.replace(out, work / "previous")
     os.replace(stage, out)
-    dir_fd = os.open(out.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    fsync_dir(out.parent)
