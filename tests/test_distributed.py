@@ -91,9 +91,9 @@ def test_three_workers_one_killed_every_article_stored_once(slow_sites, redis_se
     assert {a.id for a in slow_sites.articles} <= set(ids)
 
     runs = json.loads(provnews("runs", "--corpus", corpus, "--json").stdout)
-    shared = [r for r in runs if json.loads(r["args"]).get("shared")]
+    shared = [r for r in runs if r["args"].get("shared")]
     assert len(shared) == 1 and shared[0]["status"] == "finished"
-    per_worker = json.loads(shared[0]["args"])["workers"]
+    per_worker = shared[0]["args"]["workers"]
     assert set(per_worker) == {"w0", "w1", "w2"} and per_worker["w0"]["status"] == "died"
     survivors = per_worker["w1"]["stored"] + per_worker["w2"]["stored"]
     assert survivors + per_worker["w0"].get("stored", 0) >= len(ids) and survivors > 0

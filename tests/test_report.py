@@ -109,12 +109,14 @@ def test_report_needs_an_output(tmp_path):
 
 def test_a_corpus_without_run_log_still_gets_a_report(tmp_path):
     build_corpus(tmp_path / "corpus", 200)
+    before = sorted((tmp_path / "corpus").rglob("*"))
     out = tmp_path / "report.html"
     result = provnews("report", "--corpus", tmp_path / "corpus", "--out", out, "--fail-on-alert", timeout=120)
     assert result.returncode == 0, result.stderr
     page = out.read_text("utf-8")
     assert 'id="plot-monthly"' in page and "No run recorded" in page and 'id="no-alerts"' in page
-    assert not (tmp_path / "corpus" / "state").exists()                 # a report writes nothing into the corpus
+    assert sorted((tmp_path / "corpus").rglob("*")) == before              # a report writes nothing into the corpus
+    assert not (tmp_path / "corpus" / "state" / "state.sqlite").exists()
 
 
 FIGURES = """JSON.stringify(Object.fromEntries([...document.querySelectorAll('figure.plot')].map(f => {

@@ -21,6 +21,7 @@ from twisted.internet import task
 from corpus.store.state import RunLog
 from crawler.distributed.frontier import SharedCrawl, redis_url
 from crawler.distributed.seen import run_keys
+from crawler.outcome import run_status
 from crawler.summary import per_source
 
 logger = logging.getLogger(__name__)
@@ -60,12 +61,19 @@ class SharedRunRecorder:
         self.shared.record_counts({"status": status, **worker_totals(sources), "sources": sources})
 
     def spider_opened(self, spider):
+        self.crawler.stats.set_value("provnews/run_id", self.shared.start_run()[0])   # the shared run's id
         self.loop.start(self.every, now=False)
 
     def spider_closed(self, spider, reason):
         if self.loop.running:
             self.loop.stop()
         self.record(reason)
+        stats = self.crawler.stats
+        status, exit_status = run_status(reason, per_source(stats.get_stats()))
+        if status == "nothing_fetched":   # the others fetched what was queued: this worker had nothing left to do
+            status, exit_status = "finished", 0
+        stats.set_value("provnews/status", status)
+        stats.set_value("provnews/exit_status", exit_status)
         ended = self.shared.leave(run_keys(self.shared))
         if ended is None:
             logger.info("Left the shared crawl; other workers or queued requests remain")
@@ -75,6 +83,7 @@ class SharedRunRecorder:
         limited = any(settings.getint(k) for k in ("PROVNEWS_MAX_ARTICLES", "PROVNEWS_MAX_PAGES"))
         args = {"complete": not (limited or settings.get("PROVNEWS_SINCE")), "shared": True,
                 "workers": {w: {k: v for k, v in c.items() if k != "sources"} for w, c in sorted(workers.items())}}
+        counts = merge_counts(workers)
         RunLog(self.state_dir).record(run["id"], run["started"], list(getattr(spider, "sources", {})), args,
-                                      "finished", 0, merge_counts(workers))
+                                      *run_status("finished", counts), counts)
         logger.info("Shared run %s ended: %s", run["id"], json.dumps(args["workers"]))

@@ -108,12 +108,12 @@ class LeasedScheduler(Scheduler):
             if not self.shared.heartbeat() and self.last_beat:
                 logger.error("This worker's lease expired (reactor blocked longer than PROVNEWS_REDIS_LEASE_SECONDS);"
                              " another worker may fetch its requests again")
-                self.stats.inc_value("provnews/redis/lease_expired")
+                self.stats.inc_value("shared_crawl/lease_expired")
             self.last_beat = now
             for worker, returned in self.shared.reap().items():
                 logger.warning("Worker %s stopped answering; %d of its requests are back in the queue",
                                worker, returned)
-                self.stats.inc_value("provnews/redis/requests_returned", returned)
+                self.stats.inc_value("shared_crawl/requests_returned", returned)
         self.notice_done()
         if self.done and not self.out:
             self.crawler.signals.send_catch_log(signal=flush_requested)
