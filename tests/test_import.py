@@ -9,7 +9,6 @@ original ``Content-Encoding``/``Content-Length`` kept as ``X-Crawler-*`` headers
 from __future__ import annotations
 
 import gzip
-import socket
 import subprocess
 import sys
 import time
@@ -24,8 +23,11 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from conftest import provnews
+from scrapyd_helpers import free_port, stop_process
 
 BIN = Path(sys.executable).parent
+REPO = Path(__file__).resolve().parent.parent
+PYWB_VERSION = "2.10.0"   # the newest pywb; it needs redis<3, so it cannot share provnews' environment (redis>=5)
 CC_DATE = "2024-03-01T10:00:00Z"
 
 
@@ -115,12 +117,6 @@ def test_import_choices_and_bad_input(cc_warc, demo, tmp_path):
     assert len(missing.stderr.strip().splitlines()) == 1
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_for(url: str, proc: subprocess.Popen, deadline_seconds: float = 90) -> None:
     deadline = time.monotonic() + deadline_seconds
     while time.monotonic() < deadline:
@@ -133,17 +129,28 @@ def wait_for(url: str, proc: subprocess.Popen, deadline_seconds: float = 90) -> 
     raise AssertionError(f"{url} did not answer in {deadline_seconds}s")
 
 
+def pywb_bin() -> Path:
+    """pywb's own virtual environment (.venv-pywb, made once from PyPI: pywb pins redis<3, provnews needs
+    redis>=5, so they cannot share one)."""
+    venv = REPO / ".venv-pywb"
+    if not (venv / "bin" / "wayback").exists():
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True, timeout=300)
+        subprocess.run([venv / "bin" / "pip", "install", "-q", f"pywb=={PYWB_VERSION}"], check=True, timeout=900)
+    return venv / "bin"
+
+
 @pytest.fixture(scope="module")
 def pywb(crawled, tmp_path_factory):
     """A real pywb serving a collection of the crawl's WARC files (wb-manager init/add), and the
     collection's archive folder on a Range-capable file server (twistd web)."""
     root = tmp_path_factory.mktemp("pywb")
-    subprocess.run([BIN / "wb-manager", "init", "demo"], cwd=root, check=True, capture_output=True, timeout=120)
-    subprocess.run([BIN / "wb-manager", "add", "demo", *sorted((crawled.corpus / "warc").glob("*.warc.gz"))],
+    pywb = pywb_bin()
+    subprocess.run([pywb / "wb-manager", "init", "demo"], cwd=root, check=True, capture_output=True, timeout=120)
+    subprocess.run([pywb / "wb-manager", "add", "demo", *sorted((crawled.corpus / "warc").glob("*.warc.gz"))],
                    cwd=root, check=True, capture_output=True, timeout=300)
     port, files_port = free_port(), free_port()
     servers = [
-        subprocess.Popen([BIN / "wayback", "-p", str(port), "-b", "127.0.0.1"], cwd=root,
+        subprocess.Popen([pywb / "wayback", "-p", str(port), "-b", "127.0.0.1"], cwd=root,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
         subprocess.Popen([BIN / "twistd", "-n", "--pidfile=", "web", "--listen",
                           f"tcp:{files_port}:interface=127.0.0.1", "--path", "collections/demo/archive"],
@@ -155,12 +162,7 @@ def pywb(crawled, tmp_path_factory):
         yield f"http://127.0.0.1:{port}/demo", f"http://127.0.0.1:{files_port}/"
     finally:
         for server in servers:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=30)
+            stop_process(server, 30)
 
 
 def test_import_from_pywb_cdx_server_gives_the_crawls_ids(pywb, crawled, demo, tmp_path):
