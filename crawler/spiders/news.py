@@ -83,8 +83,10 @@ class NewsSpider(scrapy.Spider):
         runs = RunLog(spider.corpus.state_dir)
         spider.last_complete = {key: runs.last_success(key) for key in spider.sources}
         spider.requested_keys: set[str] = set()
+        spider.requested_pages: set[str] = set()
         spider.pages = dict.fromkeys(spider.sources, 0)
         spider.link_kind = functools.lru_cache(maxsize=1 << 16)(spider._link_kind)
+        spider.canonical_url = functools.lru_cache(maxsize=1 << 16)(canonical_url)   # menus repeat, see link_kind
         return spider
 
     # -- bookkeeping -------------------------------------------------------
@@ -93,12 +95,19 @@ class NewsSpider(scrapy.Spider):
 
     def request(self, url: str, source, role: str, callback, **meta):
         """A request within the source's budget and hosts, or None."""
-        url = canonical_url(url)
+        url = self.canonical_url(url)
         if urlsplit(url).scheme not in ("http", "https") or not source.owns(url):
             return None
         if self.max_pages and self.pages[source.key] >= self.max_pages:
             return None
         self.pages[source.key] += 1
+        if role not in ("robots", "article"):   # articles: requested_keys (candidate)
+            # Menus repeat a site's listing links on every article page: a listing requested already would
+            # only be dropped by the dupefilter (same URL, same fingerprint), after a Request, a fingerprint
+            # and a trip through the scheduler. The page budget still counts it, as it always has.
+            if url in self.requested_pages:
+                return None
+            self.requested_pages.add(url)
         meta = {"source": source.key, "role": role, "dont_cache": role == "article", **meta}
         # Non-article pages come from the HTTP cache after a conditional request (max-age=0:
         # always revalidate, since a homepage's Last-Modified says nothing about tomorrow).
@@ -112,7 +121,7 @@ class NewsSpider(scrapy.Spider):
         Only listings are depth-limited (calendar and archive traps): an article is a leaf,
         wherever it was found.
         """
-        kind, key = self.link_kind(source.key, url)
+        kind, key, _ = self.link_kind(source.key, url)
         if kind not in FOLLOW and kind != "article":
             return None
         if kind in FOLLOW and depth >= self.listing_depth:
@@ -126,9 +135,9 @@ class NewsSpider(scrapy.Spider):
                 return None
         return self.request(url, source, kind, self.parse_page)
 
-    def _link_kind(self, source_key: str, url: str) -> tuple[str, str]:
-        """(page kind, url_key) of a link, or ("ruled_out", "") for another outlet's link, a file
-        (NOT_PAGES), a URL over URLLENGTH_LIMIT or one the registry's deny/allow rules out.
+    def _link_kind(self, source_key: str, url: str) -> tuple[str, str, bool]:
+        """(page kind, url_key, is a listing's next page) of a link, or ("ruled_out", "", False) for another
+        outlet's link, a file (NOT_PAGES), a URL over URLLENGTH_LIMIT or one the registry's deny/allow rules out.
 
         Cached as ``link_kind``: menus and related boxes repeat on every page of a site, and
         classifying them was most of the reactor's work per page."""
@@ -137,8 +146,9 @@ class NewsSpider(scrapy.Spider):
         too_long = self.max_url_length and len(url) > self.max_url_length
         if not source.owns(url) or too_long or url_has_any_extension(url, NOT_PAGES) or any(
                 p.search(url) for p in source.regex("deny")) or (allow and not any(p.search(url) for p in allow)):
-            return "ruled_out", ""  # another outlet's link must not mark the article as requested for its owner
-        return classify_url(canonical_url(url), source), url_key(url)
+            return "ruled_out", "", False  # another outlet's link must not mark the article as requested for its owner
+        kind = classify_url(self.canonical_url(url), source)
+        return kind, url_key(url), kind == "category" and any(p in url.lower() for p in PAGINATION)
 
     # -- discovery ---------------------------------------------------------
     async def start(self):
@@ -251,7 +261,7 @@ class NewsSpider(scrapy.Spider):
         """Requests for the links of a page of ``role`` at ``depth``."""
         new_articles, pagination = 0, []
         for url in urls:
-            if any(p in url.lower() for p in PAGINATION) and self.link_kind(source.key, url)[0] == "category":
+            if self.link_kind(source.key, url)[2]:
                 pagination.append(url)
                 continue
             req = self.candidate(url, source, depth)
