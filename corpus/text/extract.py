@@ -6,9 +6,10 @@ inline path and the pool path give the same output.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 from htmldate import find_date
@@ -49,6 +50,7 @@ LEAD = ("//*[@class][contains(concat(' ', normalize-space(@class), ' '), ' sapo 
         " or contains(@class, 'description') or contains(@class, 'excerpt') or contains(@class, 'intro')"
         " or contains(translate(@class, 'TM', 'tm'), 'tomtat') or contains(@class, 'mota')]")
 ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "blogposting", "analysisnewsarticle"}
+ABSOLUTE_HREF = re.compile(r"https?://[^/?#\\]")   # scheme and a host: the base does not matter
 AUTHOR_LINE = re.compile(r"^(?:[A-ZĐÀ-Ỹ][\wà-ỹ]*\.?\s?)(?:(?:\s|\s?[-–,]\s?)[A-ZĐÀ-Ỹ][\wà-ỹ]*\.?){0,7}$")
 
 
@@ -163,13 +165,22 @@ def _metadata(tree, url: str, need_title: bool, need_date: bool) -> dict:
     return {k: getattr(meta, k) for k in ("title", "author", "date", "sitename", "categories", "tags")}
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _absolute_link(base_scheme: str, href: str) -> str:
+    """``urljoin(base, href)`` for an ``href`` with scheme and host: that depends on the base's scheme
+    only, so menus and sidebars repeated on every page of a site are joined once per worker."""
+    return urljoin(base_scheme + "://", href)
+
+
 def page_links(tree, url: str) -> list[str]:
     """The page's link targets, absolute, once each, in order.
 
     Read here because the tree is parsed here already: the crawler follows an article's links
     from this list instead of parsing the page a second time in Scrapy's reactor."""
     base = urljoin(url, (tree.xpath("//base/@href") or [""])[0].strip())
-    links = (urljoin(base, href.strip()) for href in tree.xpath("//a/@href | //area/@href"))
+    scheme = urlsplit(base).scheme
+    links = (_absolute_link(scheme, href) if ABSOLUTE_HREF.match(href) else urljoin(base, href)
+             for href in (h.strip() for h in tree.xpath("//a/@href | //area/@href")))
     return list(dict.fromkeys(link for link in links if link.startswith(("http://", "https://"))))
 
 
