@@ -12,16 +12,25 @@ import sys
 
 from corpus.errors import UsageError
 
-COMMANDS = ["crawl", "sources", "extract", "stats", "export", "query", "dedup", "compact", "runs", "demo"]
+COMMANDS = ["crawl", "sources", "extract", "stats", "export", "query", "dedup", "compact", "runs", "report", "demo"]
 
 
 class _Parser(argparse.ArgumentParser):
+    """One-line errors, and no abbreviated options (``--max-article`` is not ``--max-articles``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
     def error(self, message):  # one line, exit 2, like every other usage error
         raise UsageError(f"{self.prog}: {message}")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="provnews", description="Corpus builder for Vietnamese provincial news.")
+    from corpus.export.card import provnews_version
+
+    parser.add_argument("--version", action="version", version=f"provnews {provnews_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in COMMANDS:
         try:

@@ -1,5 +1,7 @@
-"""Downloader middlewares: per-source limits that Scrapy has no setting for."""
+"""Downloader middlewares: per-source limits and records that Scrapy has no setting for."""
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 
@@ -26,3 +28,25 @@ class SourceBudget:
             if stored >= self.max_articles:
                 raise BudgetExhausted(f"{source} reached its budget of {self.max_articles} articles")
         return None
+
+
+class OffsiteRedirects:
+    """Count responses that a redirect brought from another host than the source's own.
+
+    ``provnews/<source>/redirected_offsite/<host>`` lands in the run log, where the
+    site-health report sees a domain move or a merger (corpus.report.alerts)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request, response):
+        key = request.meta.get("source")
+        sources = getattr(self.crawler.spider, "sources", {})
+        if request.meta.get("redirect_urls") and key in sources and not sources[key].owns(response.url):
+            host = urlsplit(response.url).netloc.lower()
+            self.crawler.stats.inc_value(f"provnews/{key}/redirected_offsite/{host}")
+        return response

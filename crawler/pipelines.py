@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
 import time
 from datetime import datetime, timezone
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from scrapy.exceptions import DropItem
 
 from corpus.text.extract import extract_page
 from corpus.sources.urls import canonical_url, url_key
+from crawler.workerpool import WorkerPool
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +53,8 @@ class ExtractPipeline(_Component):
     every page in flight on it: the first such failure replaces the pool, and
     each failed page is tried once more on the new one (counted as
     retry/extractor_crashed); a page that fails twice is dropped
-    (error/extractor_crashed), so one bad page cannot stop the crawl.
+    (error/extractor_crashed), so one bad page cannot stop the crawl. The pool is
+    closed with a deadline (crawler.workerpool), so a crawl always exits.
     """
 
     def __init__(self, crawler):
@@ -66,24 +66,23 @@ class ExtractPipeline(_Component):
 
     def open_spider(self):
         if self.workers:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["corpus.text.extract"])   # workers start with it imported
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            self.pool = WorkerPool(self.workers, ["corpus.text.extract"],
+                                   self.settings.getfloat("PROVNEWS_EXTRACT_SHUTDOWN_SECONDS"))
+            self.crawler.provnews_pool = self.pool     # crawler.outcome.ExitGuard checks it at the end
 
-    def close_spider(self):
+    async def close_spider(self):
         if self.pool:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            killed = await asyncio.to_thread(self.pool.close)
+            self.stats.set_value("provnews/extract_workers_killed", killed)
 
     async def extract_in_pool(self, item, args) -> dict:
         for attempt in (1, 2):
-            pool = self.pool
+            executor = self.pool.executor
             try:
-                return await asyncio.wrap_future(pool.submit(extract_page, *args))
+                return await asyncio.wrap_future(self.pool.submit(extract_page, *args))
             except BrokenProcessPool:
-                if self.pool is pool:
+                if self.pool.replace(executor):
                     logger.warning("An extraction worker died; starting a new pool")
-                    pool.shutdown(wait=False)
-                    self.open_spider()
                 self.count(item, "retry/extractor_crashed" if attempt == 1 else "error/extractor_crashed")
         raise _drop(f"extractor crashed twice: {item['url']}")
 
@@ -137,7 +136,7 @@ class ParquetWriterPipeline(_Component):
     def open_spider(self):
         spider = self.crawler.spider
         self.corpus, self.sources = spider.corpus, spider.sources
-        self.known_keys = spider.known_keys
+        self.known_keys, self.site_keywords = spider.known_keys, spider.site_keywords
         self.rows, self.aliases = [], []
         self.flush_rows = self.settings.getint("PROVNEWS_FLUSH_ROWS")
         self.flush_seconds = self.settings.getfloat("PROVNEWS_FLUSH_SECONDS")
@@ -165,6 +164,8 @@ class ParquetWriterPipeline(_Component):
 
     async def flush(self):
         rows, aliases, self.rows, self.aliases = self.rows, self.aliases, [], []
+        for row in rows:   # a home page's keywords are the site's, not the article's (read by flush time)
+            row["tags"] = [t for t in row["tags"] or () if t not in self.site_keywords.get(row["source"], ())]
         self.last_flush = time.monotonic()
         await asyncio.to_thread(self.corpus.append_aliases, aliases)
         await asyncio.to_thread(self.corpus.append, rows)

@@ -6,6 +6,7 @@ machinery (robots.txt, AutoThrottle, retries, size limit, depth limit).
 BOT_NAME = "provnews"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"   # `scrapy crawl` exits with the run's status (crawler.outcome)
 
 USER_AGENT = "provnews/0.1 (+https://github.com/provnews/provnews; Vietnamese news corpus research crawler)"
 ROBOTSTXT_OBEY = True
@@ -39,6 +40,7 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SourceBudget": 50,
+    "crawler.middlewares.OffsiteRedirects": 60,   # sees the final response, after RedirectMiddleware (600)
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 100,
@@ -46,9 +48,15 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ParquetWriterPipeline": 300,
 }
 EXTENSIONS = {
+    "crawler.quietlog.QuietLog": 0,
+    "crawler.outcome.ResponseCounter": 100,
+    "crawler.outcome.ExitGuard": 100,
+    "crawler.corpusrun.NearDuplicateGrouping": 390,
     "crawler.corpusrun.RunRecorder": 400,
+    "crawler.progress.CrawlProgress": 380,    # before the summary: the live table is gone when it prints
     "crawler.summary.CrawlSummary": 500,
 }
+LOGSTATS_INTERVAL = 0               # crawler.progress prints its own status line instead
 ADDONS = {"crawler.corpusrun.CorpusAddon": 0}
 
 # Conditional requests for listings, sitemaps and feeds (article pages are never cached).
@@ -58,7 +66,7 @@ HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
 HTTPCACHE_GZIP = True
 
 # provnews
-PROVNEWS_CORPUS = "corpus"          # corpus folder (articles/, aliases/, state/)
+PROVNEWS_CORPUS = "provnews-corpus"  # corpus folder (articles/, aliases/, state/); corpus.store.parts.DEFAULT_CORPUS
 PROVNEWS_SOURCES_FILE = None        # registry TOML; None = the one shipped with the package
 PROVNEWS_MAX_ARTICLES = 0           # per source; 0 = no limit
 PROVNEWS_MAX_PAGES = 0              # pages fetched per source; 0 = no limit
@@ -70,3 +78,8 @@ PROVNEWS_FLUSH_SECONDS = 60         # ... or at least this often
 PROVNEWS_SINCE = None               # YYYY-MM-DD: skip articles published before
 PROVNEWS_LOCK_HELD = False          # True when the caller (provnews crawl) already holds the corpus lock
 PROVNEWS_RUN_ID = None              # set by provnews crawl; generated otherwise
+PROVNEWS_EXTRACT_SHUTDOWN_SECONDS = 10  # extraction workers still running this long after the crawl are killed
+PROVNEWS_EXIT_GRACE_SECONDS = 30    # a stuck pool thread holds the exit this long at most; 0 = no guard
+PROVNEWS_LOG_STARTUP = False        # log Scrapy's settings and components at start (always at LOG_LEVEL=DEBUG)
+PROVNEWS_PROGRESS = "auto"          # auto: live table on a terminal, else a status line; "line"; "off"
+PROVNEWS_STATUS_INTERVAL = 60       # seconds between status lines when not on a terminal

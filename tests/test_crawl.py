@@ -122,3 +122,28 @@ def test_nothing_but_articles_is_stored(demo, crawled):
         expected |= {site.fault_articles[name].id for name in ("unavailable_once", "truncated")}
     extra = [(r["url"], r["title"]) for r in stored(crawled.corpus) if r["id"] not in expected]
     assert extra == []
+
+
+def test_tags_are_single_keywords_without_the_sites_own(demo, crawled):
+    """<meta name="keywords"> is one comma-separated string, the same on every page of demo-longan and
+    demo-dongthap (their home pages declare it too): stored tags are single words, the site-wide ones gone."""
+    import urllib.request
+
+    from corpus.text.clean import decode_html, split_keywords
+    from corpus.text.extract import load_html, site_keywords
+
+    site_wide = {}
+    for site in demo:
+        with urllib.request.urlopen(site.base_url) as response:
+            html = decode_html(response.read(), response.headers.get_content_charset())[0]
+            site_wide[site.key] = set(site_keywords(load_html(html)))
+    assert site_wide["demo-longan"] and site_wide["demo-dongthap"], "the fixture has site-wide keywords"
+    rows = ds.dataset(crawled.corpus / "articles").to_table(columns=["source", "tags"]).to_pylist()
+    tagged = 0
+    for row in rows:
+        tags = row["tags"] or []
+        assert not any("," in t for t in tags), tags
+        assert not set(tags) & site_wide[row["source"]], (row["source"], tags)
+        tagged += bool(tags)
+    assert tagged, "articles' own tags are kept"
+    assert split_keywords(["a, b;c", " b ", ""]) == ["a", "b", "c"]

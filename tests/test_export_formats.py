@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pyarrow.parquet as pq
@@ -127,7 +128,7 @@ def test_parquet_shards_are_bounded_zstd_and_keep_order(corpus, rows, tmp_path):
     run_export(corpus, tmp_path / "p", "--format", "parquet", "--shard-size", "20KB")
     shards = sorted((tmp_path / "p" / "data").iterdir())
     assert len(shards) >= 3
-    assert [s.name for s in shards] == [f"articles-{i:05d}-of-{len(shards):05d}.parquet" for i in range(len(shards))]
+    assert [s.name for s in shards] == [f"train-{i:05d}-of-{len(shards):05d}.parquet" for i in range(len(shards))]
     assert all(s.stat().st_size <= 20_000 for s in shards)
     table = pq.read_table(tmp_path / "p" / "data")
     assert table.schema.remove_metadata() == EXPORT_SCHEMA
@@ -206,7 +207,9 @@ def test_card_front_matter_and_snapshot_numbers(corpus, rows, tmp_path):
     meta = front_matter(tmp_path / "t" / "README.md")
     assert meta["language"] == ["vi"] and meta["license"] == "other"
     assert meta["size_categories"] == ["n<1K"]
-    assert [f["name"] for f in meta["dataset_info"]["features"]] == EXPORT_SCHEMA.names
+    # txt: what load_dataset(folder) gives, one `text` per file (the columns are in the card's body)
+    assert meta["dataset_info"]["features"] == [{"name": "text", "dtype": "string"}]
+    assert meta["configs"][0]["sample_by"] == "document"
     text = (tmp_path / "t" / "README.md").read_text("utf-8")
     for key, name, province in [("baolongan", "Báo Long An", "Long An"), ("baodongthap", "Báo Đồng Tháp", "Đồng Tháp")]:
         count = sum(r["source"] == key for r in kept)
@@ -220,3 +223,67 @@ def test_card_front_matter_and_snapshot_numbers(corpus, rows, tmp_path):
     assert manifest["generator"] == "provnews" and manifest["articles"] == len(kept)
     assert manifest["filters"] == {"provinces": ["Tây Ninh", "Đồng Tháp"], "min_words": 340}
     assert manifest["near_duplicates"] == {"kept": False, "clusters_computed": False, "left_out": 0}
+
+
+# --- every format with the real `datasets`, warnings included -------------------------------------------------
+
+LOAD_CLEAN = r"""
+import json, sys, datasets
+datasets.disable_progress_bars()
+path, how, cache = sys.argv[1:4]
+if how == "folder":
+    loaded = datasets.load_dataset(path, cache_dir=cache)
+else:
+    loaded = datasets.load_dataset(how, **({"data_dir": path} if how == "parquet" else {"data_files": path}),
+                                   cache_dir=cache)
+print(json.dumps({s: {"rows": loaded[s].num_rows, "ids": list(loaded[s]["id"]) if "id" in loaded[s].features else None,
+                      "types": {k: str(v) for k, v in loaded[s].features.items()}} for s in loaded}))
+"""
+
+
+@pytest.mark.parametrize("fmt, load", [("txt", "folder"), ("jsonl", "folder"), ("jsonl", "json"),
+                                       ("parquet", "folder"), ("parquet", "parquet"), ("hf", "folder"),
+                                       ("hf", "parquet")])
+def test_every_export_loads_with_datasets_without_a_warning(rows, tmp_path, fmt, load):
+    """The card's YAML is read whole (no "splits field malformed"), sizes verify (txt: one example per
+    file, not per line), the Parquet split is `train`, and JSONL times are the same type."""
+    corpus = Corpus(tmp_path / "c")
+    fetched = datetime(2026, 1, 1, 3, 4, 5, 678901, tzinfo=ZoneInfo("UTC"))   # a crawl's: microseconds
+    corpus.append([dict(r, fetched_at=fetched) for r in rows[:30]])
+    out = tmp_path / "out"
+    run_export(corpus, out, "--format", fmt)
+    target = out / "articles.jsonl" if load == "json" else out
+    env = dict(os.environ, HF_HOME=str(tmp_path / "hf-home"), HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1",
+               PYTHONWARNINGS="default")
+    done = subprocess.run([sys.executable, "-c", LOAD_CLEAN, str(target), load, str(tmp_path / "cache")],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    noise = [line for line in done.stderr.splitlines() if line.strip() and "urllib3" not in line
+             and "warnings.warn(" not in line]
+    assert noise == [], noise
+    splits = json.loads(done.stdout.splitlines()[-1])
+    assert list(splits) == ["train"] and splits["train"]["rows"] == 30
+    types = splits["train"]["types"]
+    if fmt != "txt":
+        assert sorted(splits["train"]["ids"]) == sorted(r["id"] for r in rows[:30])
+        assert types["published"].startswith("Value('timestamp") and types["fetched_at"].startswith("Value('timestamp")
+    if load == "folder" and fmt != "txt":
+        assert "Asia/Ho_Chi_Minh" in types["published"] and "UTC" in types["fetched_at"]
+
+
+def test_plain_duckdb_reads_vietnam_time_as_the_readme_says(corpus, rows, tmp_path):
+    """Parquet stores instants; the column's time zone is Asia/Ho_Chi_Minh, which pyarrow applies but
+    DuckDB does not: it shows TIMESTAMPTZ in its session time zone. README: SET TimeZone first."""
+    import duckdb
+
+    run_export(corpus, tmp_path / "p", "--format", "parquet")
+    assert str(pq.read_schema(next((tmp_path / "p" / "data").glob("*.parquet"))).field("published").type) \
+        == "timestamp[us, tz=Asia/Ho_Chi_Minh]"
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    assert "SET TimeZone = 'Asia/Ho_Chi_Minh'" in readme
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'Asia/Ho_Chi_Minh'")
+    got = dict(con.execute(f"SELECT id, strftime(published, '%Y-%m-%d %H:%M') FROM "
+                           f"read_parquet('{tmp_path / 'p' / 'data'}/*.parquet') WHERE published IS NOT NULL").fetchall())
+    expected = {r["id"]: r["published"].astimezone(VN).strftime("%Y-%m-%d %H:%M") for r in rows if r["published"]}
+    assert got == expected

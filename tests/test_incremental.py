@@ -1,6 +1,7 @@
 """Scheduled use: incremental re-crawls, crash safety under SIGKILL, one run per corpus."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -80,6 +81,16 @@ def test_since_skips_older_articles(big_site, tmp_path):
     published = ds.dataset(tmp_path / "c" / "articles").to_table(columns=["published"]).column(0).to_pylist()
     assert published and all(p.date() >= cutoff.date() for p in published)
     assert len(published) == sum(a.published.date() >= cutoff.date() for a in site.articles)
+    # Old articles are left unfetched (sitemap lastmod, feed dates, listing dates; article pages' undated
+    # related boxes are not followed): hardly any is fetched only to be dropped, and the summary says how many.
+    old = {url_key(a.url) for a in site.articles if a.published.date() < cutoff.date()}
+    fetched_old = {url_key(site.base_url.rstrip("/") + p) for _, p, _ in site.requests} & old
+    assert len(fetched_old) <= len(old) // 50, f"{len(fetched_old)} of {len(old)} old articles fetched"
+    counts = json.loads(RunLog(tmp_path / "c" / "state").runs()[-1]["counts"])[SITE]
+    assert counts.get("skipped_old", 0) == len(fetched_old)
+    assert counts["since/sitemap_not_read"] + counts.get("since/listing", 0) > 0
+    header, total = [line.split() for line in result.stdout.splitlines() if line.startswith(("source ", "total "))]
+    assert int(total[header.index("skipped_old")]) == len(fetched_old)
 
 
 def start_crawl(registry, corpus, *extra):
@@ -130,6 +141,14 @@ def test_sigkill_at_any_point_then_rerun_stores_every_article_exactly_once(big_s
     assert len(ids) == len(set(ids)) == total
     statuses = [r["status"] for r in RunLog(corpus / "state").runs()]
     assert statuses.count("killed") == len(points) and statuses[-1] == "finished"
+    # `runs` counts what each killed run wrote from its parts: together every article, once.
+    listed = subprocess.run([*PROVNEWS, "runs", "--corpus", str(corpus), "--json"], capture_output=True,
+                            text=True, timeout=60)
+    runs = json.loads(listed.stdout)
+    assert [r["status"] for r in runs] == statuses
+    assert sum(r["stored"] for r in runs) == total and any(r["stored"] for r in runs if r["status"] == "killed")
+    assert isinstance(runs[-1]["counts"], dict) and isinstance(runs[-1]["args"], dict)
+    assert runs[-1]["counts"][SITE]["stored"] == runs[-1]["stored"] and runs[-1]["sources"] == [SITE]
 
 
 def test_overlapping_run_exits_75_naming_the_running_one(big_site, tmp_path):

@@ -95,3 +95,29 @@ def test_missing_corpus_is_one_line_exit_2(tmp_path, capsys):
     status = main(["query", "--corpus", str(tmp_path / "none"), "SELECT 1"])
     err = capsys.readouterr().err
     assert status == 2 and err.startswith("provnews: error: no corpus at") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("sql, refused", [
+    ("COPY (SELECT id FROM articles) TO '{root}/articles/out.parquet'", "not COPY"),
+    ("COPY (SELECT id FROM articles) TO '{tmp}/out.csv'", "not COPY"),
+    ("ATTACH '{tmp}/other.db'", "not ATTACH"),
+    ("INSTALL httpfs", "not "),
+    ("CREATE TABLE t AS SELECT 1", "not CREATE"),
+    ("SELECT 1; COPY (SELECT 1) TO '{tmp}/x.csv'", "not COPY"),
+    ("SELECT * FROM read_csv('{tmp}/secret.csv')", "Permission"),
+    ("SELECT * FROM read_text('/etc/hostname')", "Permission"),
+])
+def test_query_reads_the_corpus_and_writes_nowhere(corpus, capsys, tmp_path, sql, refused):
+    (tmp_path / "secret.csv").write_text("a\n1\n")
+    before = sorted(p.name for p in corpus.root.rglob("*")) + sorted(p.name for p in tmp_path.iterdir())
+    status, out, err = query(corpus, capsys, sql.format(root=corpus.root, tmp=tmp_path))
+    assert status != 0 and refused in err and len(err.strip().splitlines()) == 1, err
+    assert sorted(p.name for p in corpus.root.rglob("*")) + sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_query_still_reads_every_table(corpus, capsys):
+    status, out, err = query(corpus, capsys, "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM "
+                                             "aliases), (SELECT count(*) FROM clusters), (SELECT count(*) FROM parts)",
+                             "--format", "json")
+    assert status == 0, err
+    assert list(json.loads(out)[0].values()) == [150, 0, 0, 151]

@@ -12,6 +12,7 @@ from corpus.sources.registry import (PROVINCES, RegistryError, check_registry, h
 
 SHARED_SOURCES = Path(os.environ.get("PROVNEWS_SHARED") or Path(__file__).resolve().parents[1].parent / "shared") \
     / "sources"
+REAL_URLS = Path(__file__).parent / "data" / "real_urls.tsv"
 # outlets.tsv rows the registry leaves out on purpose, with the reason.
 LEFT_OUT = {"baohaiphongplus.vn": "ownership not established: not known to be a provincial outlet"}
 # outlets.tsv kinds the registry changes: district sites are not the provincial portal / Party site.
@@ -51,7 +52,10 @@ def test_registry_matches_outlets_tsv(sources):
                                                                    row["province_after_2025"])
         assert source.kind == KIND_CHANGED.get(row["domain"], row["kind"]), row["domain"]
         evidence[source.key] = evidence.get(source.key, False) or bool(row["evidence_url"])
-    assert evidence == {s.key: s.verified for s in sources}  # every source comes from a row, verified as seen
+    # Every source comes from a row, verified as seen, or from a page of tests/data/real_urls.tsv.
+    real = {row["url"] for row in csv.DictReader(REAL_URLS.open(encoding="utf-8"), delimiter="\t")}
+    assert evidence == {s.key: s.verified for s in sources if s.key in evidence}
+    assert [s.key for s in sources if s.key not in evidence and s.evidence_url not in real] == []
 
 
 BASE = 'key="x"\nname="X"\nprovince="Long An"\nhomepage="https://x.vn/"\n'
@@ -69,6 +73,8 @@ BASE = 'key="x"\nname="X"\nprovince="Long An"\nhomepage="https://x.vn/"\n'
     (BASE + 'hosts="m.x.vn"\n', "source 'x': field 'hosts' must be a list of strings"),
     (BASE + 'sitemaps=["/sitemap.xml"]\n', "source 'x': field 'sitemaps' is not an http(s) URL"),
     (BASE + 'verified="no"\n', "source 'x': field 'verified' must be true or false"),
+    (BASE + 'subdomains="yes"\n', "source 'x': field 'subdomains' must be true or false"),
+    (BASE + 'case_insensitive=1\n', "source 'x': field 'case_insensitive' must be true or false"),
     (BASE + 'colour="red"\n', "source 'x': field 'colour' is unknown"),
     (BASE + '[[source]]\nkey="y"\nname="Y"\nprovince="Long An"\nhomepage="https://www.x.vn/a"\nhosts=["x.vn"]\n',
      "source 'y': host 'x.vn' already belongs to source 'x'"),
@@ -104,7 +110,8 @@ def test_post_2025_province_selects_every_merged_province(sources):
     chosen = select_sources(sources, province="Tây Ninh")
     assert {s.province for s in chosen} == {"Long An", "Tây Ninh"}
     assert {"baolongan", "baotayninh"} <= {s.key for s in chosen}
-    assert [s.key for s in select_sources(sources, province="Long An")] == ["baolongan", "vannghelongan"]
+    assert [s.key for s in select_sources(sources, province="Long An")] == ["longan-dcs", "baolongan",
+                                                                            "vannghelongan"]
     assert select_sources(sources, province="tay ninh") == chosen  # case and accents are optional
     newspapers = select_sources(sources, province="Tây Ninh,Cà Mau", kind="newspaper")
     assert {s.key for s in newspapers} == {"baolongan", "baotayninh", "baocamau", "baobaclieu"}
@@ -155,7 +162,7 @@ def test_cli_lists_filters_and_prints_json(capsys):
 
 def test_cli_check(tmp_path, capsys):
     assert main(["sources", "--check"]) == 0
-    assert capsys.readouterr().out.startswith("ok: 113 sources in ")
+    assert capsys.readouterr().out.startswith("ok: 125 sources in ")
     bad = tmp_path / "bad.toml"
     bad.write_text("[[source]]\n" + BASE + 'kind="blog"\nhosts=["a b"]\n', encoding="utf-8")
     assert main(["sources", "--check", "--sources-file", str(bad)]) == 2
@@ -176,3 +183,39 @@ def test_cli_bad_arguments_are_one_line(capsys, argv, message):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith(message) and err.count("\n") == 1
+
+
+def _registry(tmp_path, body: str):
+    path = tmp_path / "mine.toml"
+    path.write_text(body, encoding="utf-8")
+    return {s.key: s for s in load_sources(path)}
+
+
+def test_sub_sites_are_opt_in(tmp_path):
+    """skhcn.<province>.gov.vn and the like: owned only with subdomains = true, and then not the sub-sites
+    another source claims; without it they are reported (is_subsite), not silently crawled."""
+    portal = '[[source]]\nkey="p"\nname="P"\nprovince="Long An"\nkind="portal"\nhomepage="https://longan.gov.vn/"\n'
+    other = '[[source]]\nkey="s"\nname="S"\nprovince="Long An"\nhomepage="https://sotc.longan.gov.vn/"\n'
+    closed = _registry(tmp_path, portal + other)["p"]
+    assert not closed.owns("https://skhcn.longan.gov.vn/tin-a-1.html")
+    assert closed.is_subsite("https://skhcn.longan.gov.vn/tin-a-1.html")
+    opened = _registry(tmp_path, portal + "subdomains = true\n" + other)
+    assert opened["p"].owns("https://skhcn.longan.gov.vn/tin-a-1.html")
+    assert opened["p"].owns("https://congdoan.huyen.longan.gov.vn/tin-a-1.html")
+    assert not opened["p"].owns("https://sotc.longan.gov.vn/tin-a-1.html")  # source 's' has it
+    assert opened["s"].owns("https://sotc.longan.gov.vn/tin-a-1.html")
+    assert not opened["p"].owns("https://notlongan.gov.vn/") and not opened["p"].is_subsite("https://gov.vn/")
+
+
+def test_default_port_and_mobile_prefixes_are_the_same_host(sources):
+    dienbien = next(s for s in sources if s.key == "dienbien-gov")
+    assert dienbien.owns("https://daibieunhandan.dienbien.gov.vn:443/Article/4401/Dai-Phat-thanh.html")
+    assert dienbien.owns("http://mb.dienbien.gov.vn/") and not dienbien.owns("https://dienbien.gov.vn:8443/")
+
+
+def test_declared_case_insensitive_host_folds_case(tmp_path):
+    from corpus.sources.urls import url_key
+
+    body = BASE.replace("x.vn", "iis-host.vn") + "case_insensitive = true\n"
+    _registry(tmp_path, "[[source]]\n" + body)
+    assert url_key("https://iis-host.vn/Tin/Bai-Viet") == url_key("https://iis-host.vn/tin/bai-viet")

@@ -15,6 +15,7 @@ pytest.importorskip("scrapyd_client", reason="scrapyd-client is in the test extr
 import pyarrow.dataset as ds  # noqa: E402
 
 from scrapyd_helpers import REPO, Scrapyd, copy_project, scrapyd_deploy, seed_articles, serve_site, site_pages  # noqa: E402
+from corpus.store.state import RunLog  # noqa: E402
 
 PROJECT, VERSION = "provnews", "r1"
 
@@ -92,6 +93,10 @@ def test_scheduled_crawl_writes_the_corpus(scrapyd, deployed, site, articles, tm
         assert row["title"] == article.title
         assert row["text"].split("\n") == list(article.paragraphs)
         assert row["published"].strftime("%d/%m/%Y - %H:%M") == article.date_line
+    # The job grouped near-duplicates at its end and recorded its status, as `provnews crawl` does.
+    assert ds.dataset(corpus / "dedup" / "signatures").count_rows() == 3, log
+    run = RunLog(corpus / "state").runs()[-1]
+    assert (run["status"], run["exit_status"]) == ("finished", 0)
 
 
 def test_scheduled_job_reads_the_registry_shipped_in_the_egg(scrapyd, deployed, tmp_path):

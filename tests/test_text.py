@@ -5,7 +5,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from corpus.text.clean import article_id, clean_paragraphs, decode_html, is_vietnamese, parse_vn_datetime
+from corpus.text.clean import article_id, decode_html, is_vietnamese
+from corpus.text.dates import parse_vn_datetime
+from corpus.text.extract import extract_page
+from corpus.text.furniture import clean_paragraphs, place_lead
 
 VN = timezone(timedelta(hours=7))
 
@@ -80,3 +83,47 @@ def test_article_id_is_sha256_prefix():
 def test_language_check():
     assert is_vietnamese("Thường trực Ban Bí thư làm việc tại tỉnh Vĩnh Phúc về công tác xây dựng Đảng")
     assert not is_vietnamese("The provincial Party Committee held its meeting on Tuesday in the capital")
+
+
+def test_captions_related_lists_placeholders_and_follow_lines_go():
+    text = "\n".join([
+        "Trang chủ » Tin tức - Sự kiện", "Theo dõi Báo Tây Ninh trên", "google news", "{title}",
+        "Ngày 10/5, Tỉnh ủy Long An tổ chức Hội nghị trực tuyến.", "Quang cảnh hội nghị. (Ảnh: Minh Tâm)",
+        "Trong ảnh: Lực lượng kiểm lâm diễn tập chữa cháy.", "(Ảnh tư liệu)", "Đại biểu phát biểu. Ảnh: Hoàng Yến",
+        "Hội nghị thống nhất các giải pháp.", "In bài này", "Đọc báo in", "Tải ứng dụng", "TAGS",
+        "Tin cùng chuyên mục:", "Tập huấn kỹ thuật nuôi tôm nước lợ", "Ra quân phòng chống dịch bệnh",
+        "- Kiểm tra tiến độ nạo vét kênh (10/01/2020)", "Tổng số lượt truy cập: 1.254.332",
+    ])
+    assert clean_paragraphs(text) == ["Ngày 10/5, Tỉnh ủy Long An tổ chức Hội nghị trực tuyến.",
+                                      "Hội nghị thống nhất các giải pháp."]
+
+
+def test_an_inline_related_box_ends_at_the_next_sentence():
+    text = "Đoạn một của bài viết.\nTin liên quan\nMột tiêu đề khác\nĐoạn hai của bài viết tiếp tục."
+    assert clean_paragraphs(text) == ["Đoạn một của bài viết.", "Đoạn hai của bài viết tiếp tục."]
+
+
+def test_a_menu_before_the_title_goes_and_repeats_appear_once():
+    lead = "Chiều 18/1, Thủ tướng Chính phủ chủ trì phiên họp Chính phủ thường kỳ tháng 1 tại Hà Nội."
+    text = f"Chính phủ\nThủ tướng\nBộ ngành\nTiêu đề bài viết hôm nay\n{lead}\nĐoạn hai.\n{lead}\nĐoạn ba.\nĐoạn hai."
+    assert clean_paragraphs(text, title="Tiêu đề bài viết hôm nay") == [lead, "Đoạn hai.", "Đoạn ba.", "Đoạn hai."]
+    assert clean_paragraphs("| a | b |\n|---|---|\n| 1 | 2 |\n|---|---|") == ["| a | b |", "|---|---|", "| 1 | 2 |", "|---|---|"]
+
+
+def test_the_lead_comes_first_once_with_its_outlet_marker():
+    lead = "(Baonghean.vn) - Nhiều hợp tác xã đã ứng dụng cảm biến vào sản xuất nông nghiệp."
+    body = ["Nhiều hợp tác xã đã ứng dụng cảm biến vào sản xuất nông nghiệp.", "Đoạn hai."]
+    assert place_lead(body, lead) == [lead, "Đoạn hai."]
+    assert place_lead(["Đoạn hai."], lead) == [lead, "Đoạn hai."]
+    assert clean_paragraphs("ĐTO -\nSáng 23/4, lễ ra quân diễn ra.") == ["ĐTO - Sáng 23/4, lễ ra quân diễn ra."]
+
+
+def test_loose_first_paragraph_before_p_paragraphs_is_kept():
+    """trafilatura drops text written straight into a container of unknown class before its <p>s."""
+    first = "Ngày 26/11, Sở Thông tin và Truyền thông khai mạc lớp tập huấn kỹ năng chuyển đổi số cho cán bộ cấp xã."
+    rest = ["Trong ba ngày, học viên được hướng dẫn sử dụng hệ thống quản lý văn bản điều hành và chữ ký số. " * 2,
+            "Giám đốc Sở đề nghị học viên sau lớp học hướng dẫn lại cho tổ công nghệ số cộng đồng ở thôn. " * 2]
+    page = ("<html><head><meta property='og:type' content='article'></head><body><h1>Tập huấn chuyển đổi số</h1>"
+            f"<div class='noidung'>{first}<br><br>" + "".join(f"<p>{p}</p>" for p in rest) + "</div></body></html>")
+    text = extract_page(page.encode(), "https://stttt.example.gov.vn/a.html", min_words=10)["text"]
+    assert text.split("\n") == [first] + [" ".join(p.split()) for p in rest]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from corpus.errors import UsageError
+from corpus.store.parts import DEFAULT_CORPUS
 
 
 def register(subparsers) -> None:
@@ -14,7 +15,7 @@ def register(subparsers) -> None:
         description="Merge runs of small Parquet parts (articles, aliases, dedup signatures) into "
                     "parts of at most --target-rows rows. Every row is kept; a crash at any point "
                     "loses nothing and the next run finishes the job.")
-    parser.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
+    parser.add_argument("--corpus", default=DEFAULT_CORPUS, help=f"corpus folder (default: ./{DEFAULT_CORPUS})")
     parser.add_argument("--target-rows", type=int, default=DEFAULT_TARGET_ROWS,
                         help=f"rows per merged part (default: {DEFAULT_TARGET_ROWS:,})")
     parser.set_defaults(func=run)

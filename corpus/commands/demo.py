@@ -1,7 +1,9 @@
 """provnews demo: serve the bundled demo outlets on loopback, crawl, summarise, export. Works offline."""
 from __future__ import annotations
 
+import shlex
 import shutil
+import sys
 from pathlib import Path
 
 from corpus.errors import UsageError
@@ -19,6 +21,16 @@ def register(sub) -> None:
     p.add_argument("--articles", type=int, default=30, help="articles per demo site (default 30)")
     p.add_argument("--export", type=int, default=5, help="articles to export as txt (default 5)")
     p.set_defaults(func=run)
+
+
+def provnews_command() -> str:
+    """How to run provnews again from the user's shell: ``provnews`` only when that name on PATH is this
+    program; else the script's own path (``.venv/bin/provnews`` without an activated venv) or ``python -m``."""
+    script = Path(sys.argv[0])
+    if script.name == "provnews":
+        on_path = shutil.which("provnews")
+        return "provnews" if on_path and Path(on_path).resolve() == script.resolve() else shlex.quote(str(script))
+    return f"{shlex.quote(sys.executable)} -m corpus.cli"
 
 
 def fresh_folder(folder: Path) -> None:
@@ -59,5 +71,9 @@ def run(args) -> int:
     print(f"\nexported {result.articles} articles to {out}/: {', '.join(f.name for f in files)}")
     if files:
         print(f"\n--- {files[0].name} ---\n{files[0].read_text('utf-8')}\n---")
-    print(f"\nNext: provnews query --corpus {corpus} \"SELECT source, count(*) FROM articles GROUP BY ALL\"")
+    command, where = provnews_command(), shlex.quote(str(corpus))
+    print(f"\nNext: {command} query --corpus {where} "
+          + shlex.quote("SELECT source, count(*) AS articles FROM articles GROUP BY ALL"))
+    print(f"Next: {command} export --corpus {where} --format jsonl --out {shlex.quote(str(folder / 'export.jsonl'))}")
+    print(f"Next: {command} runs --corpus {where}")
     return 0

@@ -11,6 +11,7 @@ from corpus.export.jsonl import SUFFIXES, compression_of
 from corpus.export.parquet import DEFAULT_SHARD_SIZE
 from corpus.export.select import Selection
 from corpus.export.view import open_corpus
+from corpus.store.parts import DEFAULT_CORPUS
 
 
 def _names(text: str) -> list[str]:
@@ -29,7 +30,8 @@ def register(subparsers) -> None:
         "export", help="write a snapshot: txt, jsonl, parquet or a Hugging Face dataset folder",
         description="Export the corpus, one article per near-duplicate cluster, with a dataset card "
                     "(README.md) and manifest.json. Filters combine.")
-    p.add_argument("--corpus", default="corpus", metavar="DIR", help="corpus folder (default: ./corpus)")
+    p.add_argument("--corpus", default=DEFAULT_CORPUS, metavar="DIR",
+                   help=f"corpus folder (default: ./{DEFAULT_CORPUS})")
     p.add_argument("--out", required=True, metavar="PATH",
                    help="target folder (replaced as a whole), or a .jsonl[.gz|.zst] file for JSON Lines")
     p.add_argument("--format", choices=FORMATS,
@@ -39,7 +41,7 @@ def register(subparsers) -> None:
                    help=f"parquet/hf: largest shard, e.g. 256MB, 1GiB (default {DEFAULT_SHARD_SIZE})")
     p.add_argument("--split", metavar="FRACTIONS",
                    help="hf: train[,validation],test fractions by stable hash of id, e.g. 0.98,0.01,0.01")
-    p.add_argument("--source", type=_names, metavar="KEYS", action="extend", default=[],
+    p.add_argument("--source", "--sources", dest="source", type=_names, metavar="KEYS", action="extend", default=[],
                    help="registry keys, comma-separated")
     p.add_argument("--province", type=_names, metavar="NAMES", action="extend", default=[],
                    help="provinces, pre- or post-2025 names (a post-2025 name takes every province merged into it)")

@@ -1,7 +1,9 @@
 """``provnews query``: SQL over the corpus with DuckDB; the table ``articles`` has one row per article.
 
 Also there: ``parts`` (every stored row), ``aliases``, ``clusters``. Times
-are shown in Vietnam time. A table is for reading (cells cut at 60
+are shown in Vietnam time. Read-only: only queries (SELECT, WITH, EXPLAIN,
+DESCRIBE, SHOW, SUMMARIZE) run, and DuckDB may read no file outside the
+corpus nor write any (corpus.export.view.connected(read_only=True)). A table is for reading (cells cut at 60
 characters, at most 10,000 rows); csv and json print every row in full.
 """
 from __future__ import annotations
@@ -15,8 +17,10 @@ import duckdb
 
 from corpus.errors import UsageError
 from corpus.export.view import connected, one_line, open_corpus
+from corpus.store.parts import DEFAULT_CORPUS
 
 TABLE_ROWS, CELL_CHARS, FETCH = 10_000, 60, 1000
+QUERIES = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 
 
 def register(subparsers) -> None:
@@ -25,7 +29,8 @@ def register(subparsers) -> None:
         description="Run SQL over the corpus with DuckDB. Tables: articles (one row per article, "
                     "with dup_cluster), parts (every stored row), aliases, clusters.")
     p.add_argument("sql", help='e.g. "SELECT province, count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC"')
-    p.add_argument("--corpus", default="corpus", metavar="DIR", help="corpus folder (default: ./corpus)")
+    p.add_argument("--corpus", default=DEFAULT_CORPUS, metavar="DIR",
+                   help=f"corpus folder (default: ./{DEFAULT_CORPUS})")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.set_defaults(func=run)
 
@@ -61,10 +66,19 @@ def _batches(con: duckdb.DuckDBPyConnection):
         yield rows
 
 
+def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Refuse anything but queries (COPY, ATTACH, INSTALL, CREATE, SET, PRAGMA, CALL ...), in one line."""
+    for statement in con.extract_statements(sql):
+        if statement.type not in QUERIES:
+            raise UsageError(f"SQL: only queries run on a corpus (SELECT, WITH, EXPLAIN, DESCRIBE); "
+                             f"not {statement.type.name}")
+
+
 def run(args) -> int:
     corpus = open_corpus(args.corpus)
-    with connected(corpus) as con:
+    with connected(corpus, read_only=True) as con:
         try:
+            check_read_only(con, args.sql)
             con.execute(args.sql)
             columns = [d[0] for d in con.description or []]
             if args.format == "table":

@@ -16,7 +16,7 @@ def register(subparsers) -> None:
     parser.add_argument("--province", help="pre- or post-2025 province names, comma-separated "
                                            "(a post-2025 name selects every province merged into it)")
     parser.add_argument("--kind", help="newspaper, portal, party, radio_tv or other; comma-separated")
-    parser.add_argument("--sources", metavar="KEYS", help="source keys, comma-separated")
+    parser.add_argument("--sources", "--source", dest="sources", metavar="KEYS", help="source keys, comma-separated")
     parser.add_argument("--sources-file", metavar="FILE", help="a registry file instead of the shipped one")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--json", action="store_true", help="print the sources as a JSON list, all fields")

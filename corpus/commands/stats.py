@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from corpus.commands.query import text_table
 from corpus.export.view import connected, open_corpus
+from corpus.store.parts import DEFAULT_CORPUS
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("stats", help="articles per source and province, date range",
                               description="Summarise a corpus: one row per article, near-duplicates included.")
-    p.add_argument("--corpus", default="corpus", metavar="DIR", help="corpus folder (default: ./corpus)")
+    p.add_argument("--corpus", default=DEFAULT_CORPUS, metavar="DIR",
+                   help=f"corpus folder (default: ./{DEFAULT_CORPUS})")
     p.set_defaults(func=run)
 
 

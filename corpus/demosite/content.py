@@ -20,7 +20,8 @@ from corpus.demosite import vocab
 VN_TZ = timezone(timedelta(hours=7), "ICT")
 FIRST_DAY = datetime(2019, 1, 1, tzinfo=VN_TZ)
 LAST_DAY = datetime(2025, 6, 30, tzinfo=VN_TZ)
-PROVINCE_OF = {"demo-longan": "Long An", "demo-dongthap": "Đồng Tháp", "demo-vinhphuc": "Vĩnh Phúc"}
+PROVINCE_OF = {"demo-longan": "Long An", "demo-dongthap": "Đồng Tháp", "demo-vinhphuc": "Vĩnh Phúc",
+               "demo-portal": "Vĩnh Phúc"}  # the SharePoint portal (portal.py) writes as a Vĩnh Phúc outlet
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,12 @@ class Article:
     revision_of: str | None = None         # URL of the earlier version (one paragraph differs)
     nfd: bool = False                      # text served in decomposed Unicode
     raw_paragraphs: tuple[str, ...] = field(default=(), repr=False)  # as written (NBSP etc.)
+    credit: str | None = None              # source credit printed as the byline ("Theo TTXVN"): not the author
+
+    @property
+    def byline(self) -> str | None:
+        """What the page prints as the byline: the author, or the source credit."""
+        return self.author or self.credit
 
     def __post_init__(self):
         if not self.raw_paragraphs:
@@ -85,11 +92,16 @@ SEED_FACTS = {
     "001": ("demo-longan", None, (2023, 11, 28, 14, 31, 0), "Thanh Nga - Thái Bạch", "chinh-tri"),
     "004": ("demo-longan", None, (2019, 5, 10, 14, 18, 0), "Thanh Nga", "chinh-tri"),
     "002": ("demo-dongthap", None, (2023, 3, 21, 18, 53, 24), "Ngân Nguyễn", "chinh-tri"),
-    "003": ("demo-vinhphuc", None, (2021, 9, 25, 16, 58, 0), "Theo TTXVN", "chinh-tri"),
+    "003": ("demo-vinhphuc", None, (2021, 9, 25, 16, 58, 0), "Theo TTXVN", "chinh-tri"),   # a credit
 }
 BOILERPLATE_LINES = {"Tiếng Việt | English", "Chia sẻ bài viết", "< Trở về trang trước", "Gửi bình luận của bạn"}
 DATE_LINE = re.compile(r"^(?:\d{2}/\d{2}/\d{4} - \d{2}:\d{2}|Cập nhật ngày: .*|.* - Ngày đăng : .*)$")
 PARAGRAPH_END = tuple(".…;”\"/!?")
+
+
+def _is_credit(byline: str | None) -> bool:
+    """"Theo TTXVN", "Theo Báo Long An": a source credit, which the page prints as its byline."""
+    return bool(byline) and byline.startswith("Theo ")
 
 
 def _is_caption(line: str) -> bool:
@@ -126,7 +138,8 @@ def seed_articles(site: str) -> list[Article]:
             else:
                 paragraphs.append(line.strip())
         out.append(Article(
-            site=site, url="", title=clean(title), published=datetime(*when, tzinfo=VN_TZ), author=author,
+            site=site, url="", title=clean(title), published=datetime(*when, tzinfo=VN_TZ),
+            author=None if _is_credit(author) else author, credit=author if _is_credit(author) else None,
             paragraphs=tuple(clean(p) for p in paragraphs), category=category,
             tags=("xây dựng Đảng", "Nghị quyết", "Tỉnh ủy"), captions=tuple(captions),
             related_inline=related, video=video, raw_paragraphs=tuple(paragraphs)))
@@ -201,8 +214,10 @@ class Writer:
         captions = [(rng.randrange(len(paragraphs) - 1),
                      self._fill(rng, template, year) + rng.choice(vocab.CAPTION_CREDITS[self.site]))
                     for template in rng.sample(vocab.CAPTIONS, rng.randint(1, 3))]
-        author = rng.choice(vocab.AUTHORS[self.site]) if rng.random() > 0.2 else None
-        return Article(site=self.site, url="", title=title, published=published, author=author,
+        byline = rng.choice(vocab.AUTHORS[self.site]) if rng.random() > 0.2 else None
+        credit = byline if _is_credit(byline) else None
+        return Article(site=self.site, url="", title=title, published=published,
+                       author=None if credit else byline, credit=credit,
                        paragraphs=paragraphs, category=category, tags=tuple(rng.sample(tags, 2)),
                        captions=tuple(sorted(captions)))
 
@@ -213,7 +228,8 @@ class Writer:
         new = " ".join(rng.sample([s for s in self.pool if s not in article.text], 2))
         paragraphs = article.paragraphs[:index] + (new,) + article.paragraphs[index + 1:]
         return Article(site=self.site, url="", title=article.title, published=article.published + timedelta(days=1),
-                       author=article.author, paragraphs=paragraphs, category=article.category, tags=article.tags,
+                       author=article.author, credit=article.credit, paragraphs=paragraphs,
+                       category=article.category, tags=article.tags,
                        captions=article.captions)
 
 

@@ -133,8 +133,8 @@ function copyLink(){{window.prompt('Sao chép liên kết', location.href);}}</s
                 out.append(f'<table align="center" class="image" width="500"><tr><td><img src="/Upload/'
                            f'{a.cms_id}_{i}{n}.jpg" width="500" alt="" /></td></tr>\n'
                            f'<tr><td><em>{esc(caption)}</em></td></tr></table>\n')
-        if a.author:
-            out.append(f'<p style="text-align: right;"><strong>{esc(a.author)}</strong></p>\n')
+        if a.byline:
+            out.append(f'<p style="text-align: right;"><strong>{esc(a.byline)}</strong></p>\n')
         return "".join(out)
 
     def article_main(self, a: Article) -> str:

@@ -43,7 +43,7 @@ def feed(site, st) -> Response:
             f"<entry><title>{esc(a.title)}</title><link rel=\"alternate\" href=\"{esc(site.feed_link(a))}\"/>"
             f"<id>{esc(a.url)}</id><published>{a.published.isoformat()}</published>"
             f"<updated>{a.published.isoformat()}</updated>"
-            f"<author><name>{esc(a.author or site.name)}</name></author>"
+            f"<author><name>{esc(a.byline or site.name)}</name></author>"
             f"<summary>{esc(a.paragraphs[0])}</summary></entry>\n" for a in items)
         xml = ('<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="vi">\n'
                f"<title>{esc(site.name)} - Tin mới</title><id>{esc(site.base_url)}</id>"

@@ -146,8 +146,8 @@ class LongAn(Site):
                 out.append(f'<table class="image center"><tbody><tr><td><img src="/Upload/news/{a.cms_id}/'
                            f'anh-{i}-{n}.jpg" alt="{esc(caption)}" width="640"></td></tr>\n'
                            f'<tr><td class="image_desc">{esc(caption)}</td></tr></tbody></table>\n')
-        if a.author:
-            out.append(f'<p style="text-align: right;"><strong>{esc(a.author)}</strong></p>\n')
+        if a.byline:
+            out.append(f'<p style="text-align: right;"><strong>{esc(a.byline)}</strong></p>\n')
         return "".join(out)
 
     def article_main(self, a: Article) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 import sys
 
 import threading
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Iterator
 
 from corpus.demosite.content import Article
 from corpus.demosite.dongthap import DongThap
@@ -154,3 +156,20 @@ class DemoSites:
         path = Path(path)
         path.write_text(self.registry_toml(), encoding="utf-8")
         return path
+
+
+@contextmanager
+def serve_layout(layout: type[Site], articles: int = 30, address: str = "127.0.0.5", **options) -> Iterator[Site]:
+    """One fixture site of ``layout`` on loopback, populated with ``articles`` articles, without the
+    fault pages (``options`` as for DemoSites). ``site.registry_toml()`` is its registry."""
+    server, handler = _bind(address)
+    base = "http://%s:%d/" % server.server_address[:2]
+    site = handler.site = layout(base, **{"faults": False, **options})
+    site.populate(articles)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, name=f"demosite-{site.key}",
+                     daemon=True).start()
+    try:
+        yield site
+    finally:
+        server.shutdown()
+        server.server_close()

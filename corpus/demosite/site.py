@@ -221,7 +221,7 @@ class Site:
         for cat in self.categories:
             pages = max(1, math.ceil(len(st.by_category.get(cat, [])) / self.page_size))
             for n in range(1, pages + 1):
-                r[self.listing_path(cat, n)] = (lambda q, c=cat, n=n: self._listing(st, c, n, pages, q), True)
+                r[self.listing_path(cat, n)] = (lambda q, c=cat, n=n, p=pages: self._listing(st, c, n, p, q), True)
         for slug in st.by_tag:
             r[self.tag_path(slug)] = (lambda q, s=slug: self._tag(st, s), True)
         months = sorted(st.by_month)
@@ -243,7 +243,8 @@ class Site:
                          tag=self.url(self.tag_path(next(iter(st.by_tag)))),
                          print=self.url(self.print_path(st.newest[0])),
                          old_redirect=self.url(self.old_path(self._pick(st, 3))),
-                         utm=self._pick(st, 1).url + "?utm_source=facebook&utm_medium=social&utm_campaign=chia-se",
+                         utm=self._pick(st, 1).url + ("&" if "?" in self._pick(st, 1).url else "?")
+                         + "utm_source=facebook&utm_medium=social&utm_campaign=chia-se",
                          fragment=self._pick(st, 2).url + "#binh-luan")
 
     @staticmethod

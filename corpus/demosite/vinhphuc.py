@@ -66,7 +66,7 @@ class VinhPhuc(Site):
         self.urls["nfd"] = articles[NFD_EVERY - 1].url
         if syndicate is None:
             return []
-        copy = replace(syndicate, site=self.key, author="Theo Báo Long An", copy_of=syndicate.url,
+        copy = replace(syndicate, site=self.key, author=None, credit="Theo Báo Long An", copy_of=syndicate.url,
                        published=syndicate.published + timedelta(hours=3), related_inline=None, video=None)
         placed = self.place(copy, self.new_id())
         self.urls["syndicated"] = placed.url
@@ -145,8 +145,8 @@ value="`{{`__scdoff`:`1`,`sf_siteRoot`:`/vi-vn/`,`sf_tabId`:`120`}}">
                 "image": [f"{self.origin}/Portals/0/News/{a.cms_id}/anh-dai-dien.jpg"],
                 "publisher": {"@type": "Organization", "name": self.name,
                               "logo": {"@type": "ImageObject", "url": f"{self.origin}/Portals/0/logo.png"}}}
-        if a.author:
-            data["author"] = {"@type": "Person", "name": a.author}
+        if a.byline:
+            data["author"] = {"@type": "Person", "name": a.byline}
         return f'<script type="application/ld+json">{json.dumps(data, ensure_ascii=False)}</script>\n'
 
     def _content(self, a: Article) -> str:
@@ -165,7 +165,7 @@ value="`{{`__scdoff`:`1`,`sf_siteRoot`:`/vi-vn/`,`sf_tabId`:`120`}}">
     def article_main(self, a: Article) -> str:
         related = [(b.path, b.title) for b in self.related(a)]
         others = [(b.path, b.title) for b in self.same_category(a)]
-        author = f'<div class="author">{esc(a.author)}</div>\n' if a.author else ""
+        author = f'<div class="author">{esc(a.byline)}</div>\n' if a.byline else ""
         tools = (chrome.share_links(a.url, a.title, self.print_path(a), "Chia sẻ")
                  + f'<div class="tags">Từ khóa: {self.tag_links(a)}</div>\n'
                  + chrome.link_list(related, "tin-lien-quan", "Tin liên quan")
@@ -186,7 +186,7 @@ value="`{{`__scdoff`:`1`,`sf_siteRoot`:`/vi-vn/`,`sf_tabId`:`120`}}">
                 f'<h1 class="title">{esc(a.title)}</h1><div class="meta">{self.date_line(a)}</div>\n'
                 f'<div class="summary"><p>{esc(a.raw_paragraphs[0])}</p></div>\n'
                 f'<div class="content">\n{self._content(a)}</div>\n'
-                + (f'<div class="author">{esc(a.author)}</div>\n' if a.author else "")
+                + (f'<div class="author">{esc(a.byline)}</div>\n' if a.byline else "")
                 + '<script>window.print();</script></body></html>\n')
 
     def item(self, a: Article) -> str:

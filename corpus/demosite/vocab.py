@@ -103,11 +103,13 @@ AUTHORS = {
                     "Phan Trường", "Ngọc Mận"],
     "demo-dongthap": ["Ngân Nguyễn", "Hữu Nghĩa", "Thu Hiền", "Bảo Trân", "Lê Minh", "Ngân Nguyễn - Thu Hiền"],
     "demo-vinhphuc": ["Thu Hằng", "Minh Khoa", "Hải Yến", "Nguyễn Khánh", "Theo TTXVN", "Trà Hương"],
+    "demo-portal": ["Thanh Tùng", "Hồng Nhung", "Minh Đức", "Thanh Tùng - Hồng Nhung"],
 }
 CAPTION_CREDITS = {
     "demo-longan": [". Ảnh: HD", ". Ảnh: Thái Bạch", ""],
     "demo-dongthap": ["", " (Ảnh: Hữu Nghĩa)"],
     "demo-vinhphuc": [". Ảnh: Cổng TTĐT tỉnh Vĩnh Phúc", ". Ảnh: Thu Hằng"],
+    "demo-portal": [" (Ảnh: Cổng TTĐT tỉnh)", ""],
 }
 
 ENGLISH_PARAGRAPHS = [

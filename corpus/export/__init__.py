@@ -94,7 +94,7 @@ def _write_card(stage: Path, stem: str, fmt: str, splits, snapshot) -> None:
     created = card.now()
     stats = card.statistics(snapshot)
     readme = stage / f"{stem}README.md"
-    readme.write_text(card.card_text(fmt, splits, snapshot, stats, created), "utf-8")
+    readme.write_text(card.card_text(fmt, splits, snapshot, stats, created, stage), "utf-8")
     files = {str(p.relative_to(stage)): p for p in sorted(stage.rglob("*")) if p.is_file()}
     manifest = card.manifest(files, fmt, snapshot, stats, created)
     (stage / f"{stem}manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")

@@ -45,8 +45,10 @@ LAYOUTS = {
     "txt": "one file per article, `NNN_<id>.txt` in publication order, in the seed layout: title, blank line, "
            "`dd/mm/yyyy - HH:MM` (Vietnam time; left out when unknown), blank line, paragraphs separated by "
            "blank lines, author last when known",
-    "jsonl": "JSON Lines, one article per line, every column; dates in ISO 8601 with their offset",
-    "parquet": "Parquet shards `data/articles-NNNNN-of-NNNNN.parquet` (zstd), the columns below; "
+    "jsonl": "JSON Lines, one article per line, every column; times in ISO 8601 to the second with their "
+             "offset (`load_dataset(\"json\", data_files=...)` reads them as UTC timestamps; "
+             "`load_dataset(<this folder>)` applies the card's features: Vietnam time and UTC)",
+    "parquet": "Parquet shards `data/train-NNNNN-of-NNNNN.parquet` (zstd), the columns below; "
                "`pyarrow.parquet.read_table(\"data\")` reads them all",
     "hf": "`data/<split>-NNNNN-of-NNNNN.parquet` (zstd) for `datasets.load_dataset(\"parquet\", data_dir=...)` "
           "and the hub; `dataset_dict.json` with `<split>/` Arrow files for `datasets.load_from_disk(...)`",
@@ -58,6 +60,11 @@ class Split(NamedTuple):
     name: str
     data_files: str | None
     rows: int
+
+
+# Builder settings per format for the card's config: a txt file is one article (the text loader
+# reads lines by default, which made load_dataset fail with NonMatchingSplitsSizesError).
+LOADER_OPTIONS = {"txt": {"sample_by": "document"}}
 
 
 def provnews_version() -> str:
@@ -141,7 +148,13 @@ def _table(header: list[str], rows: list[list]) -> str:
     return "\n".join(lines)
 
 
-def card_text(fmt: str, splits: list[Split], snapshot, stats: dict, created: str) -> str:
+def split_bytes(folder: Path, split: Split) -> int:
+    """Bytes of the split's data files: the card's ``num_bytes``, without which ``datasets`` calls the
+    ``splits`` field malformed and ignores it (and then verifies nothing)."""
+    return sum(p.stat().st_size for p in folder.glob(split.data_files)) if split.data_files else 0
+
+
+def card_text(fmt: str, splits: list[Split], snapshot, stats: dict, created: str, folder: Path) -> str:
     front = {
         "pretty_name": "provnews: Vietnamese provincial news",
         "language": ["vi"],
@@ -154,9 +167,12 @@ def card_text(fmt: str, splits: list[Split], snapshot, stats: dict, created: str
     loadable = [s for s in splits if s.data_files]
     if loadable:
         front["configs"] = [{"config_name": "default",
-                             "data_files": [{"split": s.name, "path": s.data_files} for s in loadable]}]
-    front["dataset_info"] = {"features": yaml_features(),
-                             "splits": [{"name": s.name, "num_examples": s.rows} for s in splits]}
+                             "data_files": [{"split": s.name, "path": s.data_files} for s in loadable],
+                             **LOADER_OPTIONS.get(fmt, {})}]
+    features = yaml_features() if fmt != "txt" else [{"name": "text", "dtype": "string"}]
+    front["dataset_info"] = {"features": features,
+                             "splits": [{"name": s.name, "num_bytes": split_bytes(folder, s), "num_examples": s.rows}
+                                        for s in splits]}
     filters = snapshot.selection.describe()
     filters.pop("keep_near_duplicates", None)
     dates = (f"published {stats['first_published'][:10]} to {stats['last_published'][:10]}"

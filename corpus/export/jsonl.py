@@ -27,8 +27,10 @@ def compression_of(name: str) -> str | None:
 
 
 def json_line(article: dict) -> str:
-    return json.dumps({k: v.isoformat() if isinstance(v, datetime) else v for k, v in article.items()},
-                      ensure_ascii=False)
+    """One article; times to the second with their offset, so JSON readers that infer types (pyarrow,
+    ``datasets``) read ``published`` and ``fetched_at`` alike (with microseconds, fetched_at stayed a string)."""
+    return json.dumps({k: v.isoformat(timespec="seconds") if isinstance(v, datetime) else v
+                       for k, v in article.items()}, ensure_ascii=False)
 
 
 def _open(path: Path, compress: str):

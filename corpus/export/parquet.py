@@ -2,7 +2,8 @@
 
 Shards go to ``data/`` (so ``pyarrow.parquet.read_table(OUT / "data")`` reads them
 all, without tripping over the card) and are named like the Hugging Face
-hub's, ``articles-00000-of-00003.parquet``.
+hub's, ``train-00000-of-00003.parquet``: ``datasets`` takes the split's name from
+the file name, so the shards are the ``train`` split.
 A shard is closed before it would pass ``--shard-size``: the size of the
 next row group is predicted from the compression ratio seen so far (the
 first is assumed not to compress at all) and room is kept for the footer.
@@ -99,9 +100,9 @@ class ShardWriter:
 
 
 def write(snapshot, folder: Path, shard_size: int) -> list[Split]:
-    """Write the chosen articles as ``data/articles-*.parquet`` shards in ``folder``."""
-    writer = ShardWriter(folder / "data", "articles", EXPORT_SCHEMA, shard_size)
+    """Write the chosen articles as ``data/train-*.parquet`` shards in ``folder``."""
+    writer = ShardWriter(folder / "data", "train", EXPORT_SCHEMA, shard_size)
     for batch in snapshot.batches():
         writer.write(batch)
     writer.close()
-    return [Split("train", "data/articles-*.parquet", writer.rows)]
+    return [Split("train", "data/train-*.parquet", writer.rows)]

@@ -36,11 +36,11 @@ def file_name(position: int, article_id: str, total: int) -> str:
 
 
 def write(snapshot, folder: Path) -> list[Split]:
-    """Write every chosen article as its own file (not a layout dataset loaders read)."""
+    """Write every chosen article as its own file; ``load_dataset(OUT)`` reads one example per file."""
     position = 0
     for batch in snapshot.batches():
         for article in batch.to_pylist():
             path = folder / file_name(position, article["id"], snapshot.count)
             path.write_bytes(seed_text(article).encode("utf-8"))
             position += 1
-    return [Split("train", None, position)]
+    return [Split("train", "*.txt", position)]

@@ -48,14 +48,24 @@ def _sql_string(value: str) -> str:
 
 
 @contextmanager
-def connected(corpus: Corpus, memory_limit: str | None = None, spill_dir: Path | None = None):
-    """A DuckDB connection with the views above; spills (sorts, joins) go to ``spill_dir`` or a temp folder."""
+def connected(corpus: Corpus, memory_limit: str | None = None, spill_dir: Path | None = None,
+              read_only: bool = False):
+    """A DuckDB connection with the views above; spills (sorts, joins) go to ``spill_dir`` or a temp folder.
+
+    ``read_only``: after the views are made, DuckDB may touch no file but the corpus's article parts
+    (``enable_external_access = false``, ``allowed_directories``, configuration locked): no reading
+    other files, no INSTALL or ATTACH. COPY into the articles folder itself stays possible, so
+    ``provnews query`` also accepts only queries (see corpus.commands.query.check_read_only)."""
     with tempfile.TemporaryDirectory(prefix="provnews-duckdb-", dir=spill_dir) as spill:
         con = duckdb.connect(config={"temp_directory": spill,
                                      **({"memory_limit": memory_limit} if memory_limit else {})})
         try:
             con.execute(f"SET TimeZone = {_sql_string(VN_TZ)}")  # needs ICU, which loads on first use
             _create_views(con, corpus)
+            if read_only:
+                con.execute(f"SET allowed_directories = [{_sql_string(str(corpus.articles_dir))}]")
+                con.execute("SET enable_external_access = false")
+                con.execute("SET lock_configuration = true")
             yield con
         except duckdb.Error as exc:   # a damaged part, a part removed by compaction meanwhile, out of memory
             raise UsageError(f"reading the corpus at {corpus.root} failed: {one_line(exc)}", status=1) from None

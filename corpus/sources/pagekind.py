@@ -1,10 +1,14 @@
 """What kind of page a URL points to, before fetching it.
 
-Kinds: article, category, tag, search, home, video, other. A source's ``deny``
-patterns rule a URL out and its ``article_pattern`` rules it in; the generic
-rules below then read the URL shapes Vietnamese news CMSs use (measured on
-../shared/sources/observed_urls.tsv by tests/test_pagekind.py). The URL is a
-first guess: page-level signals still decide when it can't.
+Kinds: article, category, tag, search, home, video, photo, other. A source's
+``deny`` patterns rule a URL out and its ``article_pattern`` rules it in; the
+generic rules below then read the URL shapes Vietnamese news CMSs and portals use
+(measured on tests/data/real_urls.tsv and ../shared/sources/observed_urls.tsv by
+tests/test_pagekind.py). Only articles are fetched as articles and only home and
+category pages are followed, so video, photo, English, print and "save file" views
+are never stored. The URL is a first guess: when it looks like an article but is
+not one (a gallery, a short video, an English page), the page's own signals decide
+(too little running text, not Vietnamese).
 """
 from __future__ import annotations
 
@@ -16,21 +20,37 @@ from corpus.sources.registry import Source
 # Path segments that name the page kind whatever follows them.
 SEARCH_SEGMENTS = {"tim-kiem", "timkiem", "search", "tra-cuu"}
 TAG_SEGMENTS = {"tag", "tags", "tu-khoa", "tukhoa", "chu-de", "topic", "topics"}
-VIDEO_SEGMENTS = {"video", "videos", "xem-video", "clip", "clips", "tv", "podcast", "podcasts"}
+VIDEO_SEGMENTS = {"video", "videos", "xem-video", "clip", "clips", "tv", "podcast", "podcasts", "nvideo",
+                  "truyen-hinh", "truyenhinh", "phat-thanh", "media", "audio"}
+# Photo galleries and albums: Báo Đồng Tháp and Báo Sóc Trăng /phong-su-anh/, Báo Cao Bằng /Phongsuanh/.
+PHOTO_SEGMENTS = {"phong-su-anh", "phongsuanh", "anh", "album", "albums", "photo", "photos", "gallery",
+                  "galleries", "thu-vien-anh", "thuvienanh", "hinh-anh", "images"}
 OTHER_SEGMENTS = {"print", "in-bai", "gioi-thieu", "gioithieu", "lien-he", "lienhe", "contact", "about",
-                  "dang-nhap", "login", "rss"}
-LISTING_SEGMENTS = {"chuyen-muc", "chuyenmuc", "danh-muc", "category", "categories", "cat", "channel", "trang",
-                    "page", "list", "danh-sach"}
+                  "dang-nhap", "login", "rss", "savefile", "save-file", "introduction"}
+# Other-language sections on an outlet's own hosts (/en/, /en-us/, Trà Vinh's Khmer pages) and hosts (en.).
+LANGUAGE_SEGMENTS = {"en", "en-us", "en-gb", "eng", "english", "fr", "fr-fr", "zh", "zh-cn", "cn", "ko", "ja",
+                     "km", "khmer", "lo"}
+LANGUAGE_PARAMS = {"lang", "language", "locale", "ln", "l"}
+# Sections that only list: a long slug below them is a category's name, not a headline.
+LISTING_SECTIONS = {"chuyen-muc", "chuyenmuc", "danh-muc", "danhmuc", "category", "categories"}
+LISTING_SEGMENTS = LISTING_SECTIONS | {"cat", "channel", "trang", "page", "list", "danh-sach"}
 HOME_STEMS = {"", "index", "default", "home", "trang-chu"}
 
 SEARCH_PARAMS = {"q", "s", "keyword", "keywords", "tukhoa", "search", "searchtext", "query"}
 PAGE_PARAMS = {"page", "pageindex", "currentpage", "pg", "trang", "paged"}
-ID_PARAMS = {"itemid", "newsid", "news_id", "articleid", "article_id", "postid", "post_id", "bvid", "mabb", "tinid"}
+# Query parameters that name one article on portals and older CMSs (ASP.NET, SharePoint, Oracle WebCenter).
+ID_PARAMS = {"itemid", "newsid", "news_id", "articleid", "article_id", "postid", "post_id", "bvid", "mabb", "tinid",
+             "nid", "idtintuc", "matin", "matintuc", "contentid", "idbaiviet"}
+NAME_PARAMS = {"ddocname", "userkey"}  # the article's name, not a number
+WEAK_ID_PARAMS = {"id"}                # an article unless the URL is a listing
 
-EXTENSION = re.compile(r"\.(?:html?|aspx?|php|bbg|bcb|cms|jsp)$", re.I)
+EXTENSION = re.compile(r"\.(?:html?|aspx?|php|bbg|bcb|cms|jsp|epi|vnp|vgp|vna|bld|ldo|tpo|info|dep)$", re.I)
+PRINT_STEM = re.compile(r"^(?:print|trang-in|in-bai|inbai|intin)(?:[-_]?\d+)?$"
+                        r"|^(?:in|print)(?:tin|tintuc|bai|baiviet|baivietpage|preview|view|page)$")
+PREFIX_KIND = (("video", re.compile(r"^po+dcasts?-")), ("tag", re.compile(r"^tags?-")))  # sggp writes "poodcast-"
 PAGE_STEM = re.compile(r"^(?:page|trang|p)-?\d+$")
 ARCHIVE_STEM = re.compile(r"^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{4})$")  # a day's archive
-VIDEO_SEGMENT = re.compile(r"(?:^|-)videos?(?:-|$)")
+VIDEO_SEGMENT = re.compile(r"(?:^|-)(?:videos?|truyen-hinh)(?:-|$)")  # tin-video, lien-hoan-truyen-hinh
 TAG_STEM = re.compile(r"-p?tag\d*$")
 MONTH = re.compile(r"^(?:19|20)\d\d(?:0[1-9]|1[0-2])$")
 # Last word of a slug that is an article id: 123456, a123456, post123456, postid1234, d4893, c2692,
@@ -45,37 +65,50 @@ MIN_SLUG_WORDS = 5  # headline slugs are long; category slugs ('kinh-te', 'thoi-
 
 
 def classify_url(url: str, source: Source | None = None) -> str:
-    """The page kind of ``url``; with ``source``, its deny and article_pattern decide first."""
+    """The page kind of ``url``; with ``source``, its deny and article_pattern decide first.
+
+    A marked section (video, photo, another language, print or save view, tag, search) wins over
+    ``article_pattern``: outlets reuse their article URL shape there (Báo Đồng Tháp's
+    /phong-su-anh/<slug>-<id>.aspx, Đồng Nai's /en/news/savefile/...-<id>.html)."""
     if source is not None:
         if any(p.search(url) for p in source.regex("deny")):
             kind = _generic_kind(url)
             return "other" if kind == "article" else kind
         if any(p.search(url) for p in source.regex("article_pattern")):
-            return "article"
+            host, stems, params, _ = _parse(url)
+            return _marked_kind(host, stems, params) or "article"
     return _generic_kind(url)
+
+
+def _parse(url: str) -> tuple[str, list[str], dict[str, str], str]:
+    """(host, lowercased path stems without extensions, query parameters by lowercased name, decoded path)."""
+    parts = urlsplit(url)
+    path = unquote(parts.path)
+    stems = [EXTENSION.sub("", s) for s in path.lower().split("/") if s]
+    params = {k.lower(): v for k, v in parse_qsl(parts.query, keep_blank_values=True)}
+    return parts.hostname or "", stems, params, path
 
 
 def _generic_kind(url: str) -> str:
     """The kind by URL shape alone, the most telling rules first."""
-    parts = urlsplit(url)
-    path = unquote(parts.path)
-    segments = [s for s in path.lower().split("/") if s]
-    stems = [EXTENSION.sub("", s) for s in segments]
-    params = {k.lower(): v for k, v in parse_qsl(parts.query, keep_blank_values=True)}
-
-    if not segments or (len(stems) == 1 and stems[0] in HOME_STEMS):
+    host, stems, params, path = _parse(url)
+    if not stems or (len(stems) == 1 and stems[0] in HOME_STEMS):
         if not params:
             return "home"
-        if set(params) == {"p"} and params["p"].isdigit() and not segments:
+        if set(params) == {"p"} and params["p"].isdigit() and not stems:
             return "article"  # WordPress ?p=<post id>
-        return "other" if segments else "category"  # Default.aspx?PageId=..., /?page=2
-    kind = _marked_kind(stems, params)
+        return "other" if stems else "category"  # Default.aspx?PageId=..., /?page=2
+    kind = _marked_kind(host, stems, params)
     if kind:
         return kind
-    if any(params.get(k, "").isdigit() for k in ID_PARAMS) or DETAIL_PATH.search(path) or DATED_PATH.search(path):
+    if (any(params.get(k, "").isdigit() for k in ID_PARAMS) or NAME_PARAMS & params.keys()
+            or params.get("uri", "").startswith("nm:oid:")  # WebSphere portal content item
+            or DETAIL_PATH.search(path) or DATED_PATH.search(path)):
         return "article"
-    if _is_paged(stems, params):
+    if _is_paged(stems, params) or any(s in LISTING_SECTIONS for s in stems[:-1]):
         return "category"
+    if any(params.get(k, "").isdigit() for k in WEAK_ID_PARAMS):
+        return "article"
     if _has_article_slug(stems):
         return "article"
     if any(s in LISTING_SEGMENTS for s in stems):
@@ -85,8 +118,13 @@ def _generic_kind(url: str) -> str:
     return "category"
 
 
-def _marked_kind(stems: list[str], params: dict[str, str]) -> str | None:
-    """search/tag/video/other when a path segment or parameter says so."""
+def _marked_kind(host: str, stems: list[str], params: dict[str, str]) -> str | None:
+    """search/tag/video/photo/other when the host, a path segment or a parameter says so."""
+    if not stems:
+        return None
+    if (host.split(".")[0] in LANGUAGE_SEGMENTS or any(s in LANGUAGE_SEGMENTS for s in stems[:-1])
+            or any(params.get(k, "").lower() in LANGUAGE_SEGMENTS for k in LANGUAGE_PARAMS)):
+        return "other"  # another language: the corpus is Vietnamese
     if any(s in SEARCH_SEGMENTS for s in stems) or stems[0] == "s" or SEARCH_PARAMS & params.keys():
         return "search"
     if any(s in TAG_SEGMENTS for s in stems) or TAG_STEM.search(stems[-1]) or "tag" in params:
@@ -94,7 +132,12 @@ def _marked_kind(stems: list[str], params: dict[str, str]) -> str | None:
     if (any(s in VIDEO_SEGMENTS or VIDEO_SEGMENT.search(s) for s in stems[:-1]) or stems[-1] in VIDEO_SEGMENTS
             or "videoplayer" in params.get("p_p_id", "").lower()):
         return "video"
-    if any(s in OTHER_SEGMENTS for s in stems):
+    if any(s in PHOTO_SEGMENTS for s in stems[:-1]) or stems[-1] in PHOTO_SEGMENTS:
+        return "photo"
+    for kind, prefix in PREFIX_KIND:
+        if any(prefix.match(s) for s in stems[-2:]):
+            return kind
+    if any(s in OTHER_SEGMENTS or "gioithieu" in s for s in stems) or PRINT_STEM.match(stems[-1]):
         return "other"
     return None
 

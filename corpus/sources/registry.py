@@ -11,13 +11,13 @@ import difflib
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from corpus.errors import UsageError
-from corpus.sources.urls import HOST_PREFIX
+from corpus.sources.urls import HOST_PREFIX, declare_case_insensitive
 
 KINDS = ("newspaper", "portal", "party", "radio_tv", "other")
 REQUIRED = ("key", "name", "province", "homepage")
@@ -27,6 +27,8 @@ HOST_RE = re.compile(r"^(?:(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63
 STRING_FIELDS = ("key", "name", "province", "homepage", "kind", "province_after_2025", "article_pattern",
                  "evidence_url", "note", "language")
 LIST_FIELDS = ("sitemaps", "feeds", "allow", "deny", "hosts")
+BOOL_FIELDS = ("verified", "subdomains", "case_insensitive")
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class RegistryError(UsageError):
@@ -82,11 +84,14 @@ class Source:
     allow: tuple[str, ...] = ()
     deny: tuple[str, ...] = ()
     hosts: tuple[str, ...] = ()
+    subdomains: bool = False        # sub-sites (skhcn.<province>.gov.vn) belong to the source too
+    case_insensitive: bool = False  # an IIS/ASP.NET host: /Tin/A.aspx and /tin/a.aspx are one page
     verified: bool = True
     evidence_url: str = ""
     note: str = ""
     language: str = "vi"
     _compiled: dict = field(default_factory=dict, compare=False, repr=False)
+    _claimed_elsewhere: frozenset = field(default=frozenset(), compare=False, repr=False)
 
     @property
     def host(self) -> str:
@@ -98,9 +103,21 @@ class Source:
         return tuple(dict.fromkeys(site_host(h) for h in (self.host, *self.hosts)))
 
     def owns(self, url: str) -> bool:
-        """True for URLs on this outlet's hosts, www./m./amp. variants included (same port)."""
+        """True for URLs on this outlet's hosts, www./m./mb./amp. variants included (same port), and
+        on their sub-domains when ``subdomains`` is set (except sub-domains another source claims)."""
         parts = urlsplit(url)
-        return site_host(parts.netloc) in self.site_hosts and parts.port == urlsplit(self.homepage).port
+        if _port(parts) != _port(urlsplit(self.homepage)):
+            return False
+        host = site_host(parts.netloc)
+        return host in self.site_hosts or (self.subdomains and self._is_below(host)
+                                           and host not in self._claimed_elsewhere)
+
+    def is_subsite(self, url: str) -> bool:
+        """True for a URL on a sub-domain of this outlet's hosts that the source does not own."""
+        return self._is_below(site_host(urlsplit(url).netloc)) and not self.owns(url)
+
+    def _is_below(self, host: str) -> bool:
+        return any(host.endswith("." + h) for h in self.site_hosts)
 
     def regex(self, name: str) -> list[re.Pattern]:
         """Compiled patterns of field ``name`` (article_pattern, allow, deny), cached."""
@@ -113,6 +130,15 @@ class Source:
     def as_dict(self) -> dict:
         return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v)
                 for f in fields(self) if not f.name.startswith("_")}
+
+
+def _port(parts) -> int | None:
+    """The URL's port when it is not its scheme's default (so https://x.vn:443/ is https://x.vn/)."""
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    return None if port == DEFAULT_PORTS.get(parts.scheme) else port
 
 
 def default_registry_path():
@@ -137,8 +163,9 @@ def _problems(index: int, raw: dict) -> list[str]:
     for name in STRING_FIELDS:
         if name in raw and not isinstance(raw[name], str):
             out.append(f"{label}: field '{name}' must be a string")
-    if "verified" in raw and not isinstance(raw["verified"], bool):
-        out.append(f"{label}: field 'verified' must be true or false")
+    for name in BOOL_FIELDS:
+        if name in raw and not isinstance(raw[name], bool):
+            out.append(f"{label}: field '{name}' must be true or false")
     if isinstance(raw.get("key"), str) and not KEY_RE.match(raw["key"]):
         out.append(f"{label}: field 'key' must be lowercase letters, digits, '.', '_' or '-'")
     lists = {name: raw.get(name, []) for name in LIST_FIELDS}
@@ -229,6 +256,10 @@ def load_sources(path: str | Path | None = None) -> list[Source]:
         values = {k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}
         values.setdefault("province_after_2025", PROVINCES[raw["province"]])
         sources.append(Source(**values))
+    claims = {host: s.key for s in sources for host in s.site_hosts}
+    sources = [replace(s, _claimed_elsewhere=frozenset(h for h, key in claims.items() if key != s.key))
+               if s.subdomains else s for s in sources]
+    declare_case_insensitive(h for s in sources if s.case_insensitive for h in s.site_hosts)
     return sources
 
 

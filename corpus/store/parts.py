@@ -29,6 +29,8 @@ import pyarrow.parquet as pq
 from corpus.errors import UsageError
 
 VN_TZ = "Asia/Ho_Chi_Minh"
+# Not "corpus": run from a checkout, that is the Python package (its articles/ would land next to cli.py).
+DEFAULT_CORPUS = "provnews-corpus"
 
 ARTICLE_SCHEMA = pa.schema([
     pa.field("id", pa.string(), nullable=False),      # sha256(text)[:16]
@@ -92,6 +94,8 @@ class Corpus:
 
     def ensure_writable(self) -> None:
         """Create the folders, or fail with one line saying why."""
+        if (self.root / "__init__.py").exists():
+            raise UsageError(f"corpus folder {self.root} is a Python package, not a corpus; choose another --corpus")
         try:
             for folder in (self.articles_dir, self.aliases_dir, self.state_dir):
                 folder.mkdir(parents=True, exist_ok=True)

@@ -19,29 +19,26 @@ from trafilatura.metadata import (
 from trafilatura.settings import set_date_params
 from trafilatura.utils import load_html
 
-from corpus.text.clean import (
-    DATE_LINE, DATE_ONLY, article_id, clean_line, clean_paragraphs, decode_html, is_vietnamese,
-    parse_iso_datetime, parse_vn_datetime, word_count,
-)
+from corpus.text.bylines import choose_author, site_keys
+from corpus.text.clean import article_id, clean_line, decode_html, is_vietnamese, split_keywords, word_count
+from corpus.text.dates import find_published, parse_iso_datetime
+from corpus.text.furniture import clean_paragraphs, place_lead
 
 MIN_WORDS = 80
 # Image captions as Vietnamese CMSs mark them. Broader pruning (share, related, "caption" substrings)
 # lowered F1 on the public benchmark (bench/extraction_f1.py), so only exact caption markup goes.
 # Whole <figure>s go too (same F1): a figure left in readability's output makes trafilatura run
 # jusText as well, a third of the extraction time on such pages.
+# Caption classes seen on Vietnamese CMSs: p.img-desc, td.image_desc, div.PhotoCMS_Caption (VCCorp).
 PRUNE = ["//figure", "//figcaption", "//table[contains(@class,'image')]",
-         "//*[@class='caption' or contains(@class,'PhotoCMS_Caption') or contains(@class,'image_caption')]"]
+         "//*[@class='caption' or contains(@class,'PhotoCMS_Caption') or contains(@class,'image_caption')"
+         " or contains(@class,'img-desc') or contains(@class,'image-desc') or contains(@class,'img_desc')"
+         " or contains(@class,'image_desc')]"]
 # trafilatura.bare_extraction settings, chosen by measurement (bench/throughput.py --settings).
 # with_metadata=False: provnews reads the metadata it needs itself (_metadata): same fields, less time.
 TRAFILATURA_OPTIONS = {"fast": False, "favor_precision": True, "with_metadata": False, "prune_xpath": PRUNE,
                        "include_comments": False, "include_tables": True, "include_images": False,
                        "deduplicate": False}
-META_DATE = (
-    "//meta[@property='article:published_time']/@content",
-    "//meta[@itemprop='datePublished']/@content",
-    "//meta[@name='pubdate' or @name='publishdate' or @name='date']/@content",
-    "//*[@itemprop='datePublished']/@datetime",
-)
 # trafilatura drops these too, but only after several passes over them; JSON-LD stays (its fallback reads it).
 SCRIPTS = "//script[not(@type='application/ld+json')] | //style"
 # The lead (sapo) often sits outside the body container, where the extractor drops it.
@@ -51,7 +48,6 @@ LEAD = ("//*[@class][contains(concat(' ', normalize-space(@class), ' '), ' sapo 
         " or contains(translate(@class, 'TM', 'tm'), 'tomtat') or contains(@class, 'mota')]")
 ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "blogposting", "analysisnewsarticle"}
 ABSOLUTE_HREF = re.compile(r"https?://[^/?#\\]")   # scheme and a host: the base does not matter
-AUTHOR_LINE = re.compile(r"^(?:[A-ZĐÀ-Ỹ][\wà-ỹ]*\.?\s?)(?:(?:\s|\s?[-–,]\s?)[A-ZĐÀ-Ỹ][\wà-ỹ]*\.?){0,7}$")
 
 
 def _json_ld(tree) -> list[dict]:
@@ -82,66 +78,95 @@ def _unwrap_layout_tables(tree) -> None:
         element.tag = "div"
 
 
-def _title(tree, h1: list[str]) -> str | None:
-    """The headline: the page's one <h1>, else og:title, else the <title> heading it matches."""
-    if len(h1) == 1:
-        return h1[0]
+# Children that end a run of loose text (a paragraph written without <p>).
+BLOCK_TAGS = {"p", "div", "table", "ul", "ol", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "blockquote",
+              "section", "article", "br", "hr", "form", "iframe", "center", "pre"}
+MIN_LOOSE_WORDS = 5
+
+
+def _wrap_loose_text(tree) -> None:
+    """Text written straight into a body container that also has <p> children ("First
+    paragraph<br><br><p>Second…</p>", common on Vietnamese CMSs) is dropped by trafilatura
+    unless the container's class is one it knows: each such run of text (with its inline
+    tags) becomes a <p>."""
+    for container in tree.xpath("//*[p][text()[normalize-space()]]"):
+        runs, previous, text, inline = [], None, container.text, []
+        for child in container:
+            if isinstance(child.tag, str) and child.tag in BLOCK_TAGS:
+                runs.append((previous, text, inline))
+                previous, text, inline = child, child.tail, []
+            else:
+                inline.append(child)
+        runs.append((previous, text, inline))
+        for previous, text, inline in reversed(runs):       # from the end: indices stay valid
+            words = len((text or "").split()) + sum(
+                len(" ".join(e.itertext()).split()) + len((e.tail or "").split()) for e in inline)
+            if words < MIN_LOOSE_WORDS:
+                continue
+            paragraph = container.makeelement("p", {})
+            paragraph.text = text
+            paragraph.extend(inline)
+            if previous is None:
+                container.text = None
+                container.insert(0, paragraph)
+            else:
+                previous.tail = None
+                previous.addnext(paragraph)
+
+
+def _title(tree) -> tuple[str | None, object]:
+    """The headline and its element: the heading that the page's <title> starts with (a
+    logo in <h1>, as Joomla templates print it, is not the headline), else the page's one
+    <h1>, else og:title. <h2>/<h3> are read only when no <h1> matches the <title>."""
     page_title = clean_line(" ".join(tree.xpath("//title//text()")))
-    for heading in tree.xpath("//h2 | //h3"):
-        text = clean_line(" ".join(heading.itertext()))
-        if len(text.split()) >= 4 and page_title.startswith(text):
-            return text
+    h1 = [(h, clean_line(" ".join(h.itertext()))) for h in tree.xpath("//h1")]
+
+    def matching(headings):
+        return next(((text, h) for h, text in headings if len(text.split()) >= 4 and page_title.startswith(text)),
+                    None)
+
+    found = matching(h1) or matching((h, clean_line(" ".join(h.itertext()))) for h in tree.xpath("//h2 | //h3"))
+    if found:
+        return found
+    if len(h1) == 1:
+        return h1[0][1], h1[0][0]
     og = clean_line(" ".join(tree.xpath("//meta[@property='og:title']/@content")))
-    return og or None
+    anchor = next((h for h, text in h1 if og and text == og), None)
+    return og or None, anchor
 
 
-def _signals(tree) -> dict:
+def _signals(tree, ld_items: list[dict]) -> dict:
     """Page-level evidence that this is a news article (cheap XPath checks)."""
     og_type = " ".join(tree.xpath("//meta[@property='og:type']/@content")).strip().lower()
     ld_types = set()
-    for item in _json_ld(tree):
+    for item in ld_items:
         types = item.get("@type", [])
         ld_types.update(t.lower() for t in ([types] if isinstance(types, str) else types) if isinstance(t, str))
     return {"og_article": og_type == "article", "ld_article": bool(ld_types & ARTICLE_TYPES),
-            "h1": [clean_line(" ".join(h.itertext())) for h in tree.xpath("//h1")],
             "lead": next((t for t in (clean_line(" ".join(e.itertext())) for e in tree.xpath(LEAD))
                           if len(t.split()) >= 12), None)}
 
 
-def find_published(tree, title: str | None):
-    """Publication time: metadata first, then the visible Vietnamese date line near the title."""
-    for xpath in META_DATE:
-        for value in tree.xpath(xpath):
-            parsed = parse_iso_datetime(value)
-            if parsed:
-                return parsed
-    for item in _json_ld(tree):
-        if isinstance(item.get("datePublished"), str) and (parsed := parse_iso_datetime(item["datePublished"])):
-            return parsed
-    texts = [clean_line(t) for t in tree.xpath(
-        "//body//text()[normalize-space() and not(ancestor::script) and not(ancestor::style)]")]
-    texts = [t for t in texts if t]
-    title_key = (title or "").casefold()
-    anchor = next((i for i, t in enumerate(texts) if title_key and t.casefold() == title_key), None)
-    window = range(len(texts)) if anchor is None else sorted(
-        range(max(0, anchor - 8), min(len(texts), anchor + 40)), key=lambda i: abs(i - anchor))
-    dated = [(i, texts[i]) for i in window if len(texts[i]) < 90 and DATE_LINE.match(texts[i])]
-    with_time = [t for _, t in dated if not DATE_ONLY.fullmatch(t.strip(" ,:"))
-                 and parse_vn_datetime(t) and parse_vn_datetime(t).hour + parse_vn_datetime(t).minute]
-    for text in with_time or [t for _, t in dated]:
-        if parsed := parse_vn_datetime(text):
-            return parsed
-    return None
+def page_signals(tree) -> dict:
+    """Article markup (og:type, JSON-LD) and the <h1> texts of a page: what ``provnews extract``
+    weighs before calling a page a listing (corpus.commands.extract)."""
+    return {**_signals(tree, _json_ld(tree)), "h1": [clean_line(" ".join(h.itertext())) for h in tree.xpath("//h1")]}
 
 
-def _split_author(paragraphs: list[str], author: str | None) -> tuple[list[str], str | None]:
-    """Vietnamese papers sign articles with a last short line of names ("Thanh Nga - Thái Bạch")."""
-    if paragraphs:
-        last = paragraphs[-1]
-        if (author and last.casefold() == author.casefold()) or (
-                len(last.split()) <= 8 and AUTHOR_LINE.match(last) and not last.startswith("Theo ")):
-            return paragraphs[:-1], author or last
-    return paragraphs, author
+def _site_names(tree, ld_items: list[dict], sitename: str | None) -> list[str]:
+    """What the page calls its publisher: og:site_name, JSON-LD publishers and organisation
+    authors, the <title> suffix ("… - Báo Long An Online")."""
+    names = [sitename] + tree.xpath("//meta[@property='og:site_name']/@content")
+    for item in ld_items:
+        for key in ("publisher", "author", "sourceOrganization"):
+            for value in item.get(key) if isinstance(item.get(key), list) else [item.get(key)]:
+                if isinstance(value, dict) and (value.get("@type") != "Person" or key == "publisher"):
+                    names.append(value.get("name") if isinstance(value.get("name"), str) else None)
+    page_title = " ".join(tree.xpath("//title//text()"))
+    for sep in (" - ", " | ", " – "):
+        if sep in page_title:
+            names.append(page_title.rsplit(sep, 1)[1])
+    return [clean_line(n) for n in names if n]
 
 
 def _metadata(tree, url: str, need_title: bool, need_date: bool) -> dict:
@@ -163,6 +188,11 @@ def _metadata(tree, url: str, need_title: bool, need_date: bool) -> dict:
     meta.tags = meta.tags or extract_catstags("tag", tree)
     meta.clean_and_trim()
     return {k: getattr(meta, k) for k in ("title", "author", "date", "sitename", "categories", "tags")}
+
+
+def site_keywords(tree) -> list[str]:
+    """The keywords a home page declares: on many sites every article repeats them (not its own tags)."""
+    return split_keywords(tree.xpath("//meta[@name='keywords' or @name='news_keywords']/@content"))
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -193,10 +223,12 @@ def parse_page(body: bytes, url: str, http_charset: str | None = None, options: 
     if tree is None:
         return {"reason": "unparsable HTML"}
     links = page_links(tree, url)
-    signals = _signals(tree)
-    title = _title(tree, signals["h1"])
+    ld_items = _json_ld(tree)
+    signals = _signals(tree, ld_items)
+    title, anchor = _title(tree)
     _unwrap_layout_tables(tree)
-    published = find_published(tree, title)
+    _wrap_loose_text(tree)
+    published = find_published(tree, anchor, ld_items)
     canonical = (tree.xpath("//link[@rel='canonical']/@href") or [None])[0]
     meta = None if options["with_metadata"] else _metadata(tree, url, need_title=not title, need_date=not published)
     for element in tree.xpath(SCRIPTS):
@@ -207,20 +239,18 @@ def parse_page(body: bytes, url: str, http_charset: str | None = None, options: 
         return {"reason": "no text", "links": links}
     doc.update(meta or {})
     title = title or clean_line(doc.get("title") or "") or None
-    paragraphs, author = _split_author(clean_paragraphs(doc["text"], title),
-                                       clean_line(doc["author"]) if doc.get("author") else None)
+    paragraphs = place_lead(clean_paragraphs(doc["text"], title), signals["lead"])
+    keys = site_keys(url, _site_names(tree, ld_items, doc.get("sitename")))
+    paragraphs, author = choose_author(paragraphs, [doc.get("author")], keys)
     if author is None and not options["with_metadata"] and (byline := extract_author(tree)):
-        paragraphs, author = _split_author(paragraphs, clean_line(byline))
-    lead = signals["lead"]
-    if lead and not any(lead[:60] in p or p[:60] in lead for p in paragraphs[:3]):
-        paragraphs.insert(0, lead)
+        paragraphs, author = choose_author(paragraphs, [byline], keys)
     text = "\n".join(paragraphs)
     return {
         "id": article_id(text), "title": title, "author": author, "text": text,
         "published": published or (parse_iso_datetime(doc["date"]) if doc.get("date") else None),
         "language": "vi" if is_vietnamese(text) else None, "word_count": word_count(text),
         "site_name": doc.get("sitename"), "categories": [c for c in (doc.get("categories") or []) if c],
-        "tags": [t for t in (doc.get("tags") or []) if t], "encoding": encoding, "canonical": canonical,
+        "tags": split_keywords(doc.get("tags")), "encoding": encoding, "canonical": canonical,
         "article_markup": signals["og_article"] or signals["ld_article"], "dated_line": published is not None,
         "links": links,
     }

@@ -12,6 +12,7 @@ pipeline hands them back to ``follow_article_links``.
 from __future__ import annotations
 
 import functools
+import re
 from urllib.parse import urljoin, urlsplit
 
 from email.utils import parsedate_to_datetime
@@ -28,18 +29,20 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from scrapy.utils.url import url_has_any_extension
 
 from crawler.middlewares import BudgetExhausted
-from corpus.text.extract import page_links
+from corpus.text.extract import page_links, site_keywords
+from corpus.sources.listing import listing_dates
 from corpus.sources.pagekind import classify_url
 from corpus.sources.registry import load_sources, select_sources
 from corpus.store.state import RunLog
 from corpus.store.parts import Corpus
-from corpus.text.clean import parse_iso_datetime
+from corpus.text.dates import parse_iso_datetime
 from corpus.sources.urls import canonical_url, url_key
 
 FOLLOW = {"home", "category"}
 NOT_PAGES = {"." + ext for ext in IGNORED_EXTENSIONS}   # images, documents, media, archives: as LinkExtractor
 MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"\x00\x00\x01\x00")
-PAGINATION = ("page=", "/page/", "/trang-", "trang=", "currentpage")
+IIS_SIGNATURE = re.compile(r"Microsoft-IIS|ASP\.NET", re.I)   # in Server or X-Powered-By
+PAGINATION = ("page=", "/page/", "/trang-", "trang=", "currentpage", "pageindex=", "paged=", "pg=")
 FAILURES = {
     DownloadTimeoutError: "timeout", DownloadCancelledError: "too_large", CannotResolveHostError: "dns",
     DownloadConnectionRefusedError: "connection_refused", ResponseDataLossError: "truncated_response",
@@ -84,7 +87,9 @@ class NewsSpider(scrapy.Spider):
         spider.last_complete = {key: runs.last_success(key) for key in spider.sources}
         spider.requested_keys: set[str] = set()
         spider.requested_pages: set[str] = set()
+        spider.undated_links: set[str] = set()   # article links left unfollowed under --since
         spider.pages = dict.fromkeys(spider.sources, 0)
+        spider.site_keywords = {}   # source -> its home page's keywords, dropped from article tags when stored
         spider.link_kind = functools.lru_cache(maxsize=1 << 16)(spider._link_kind)
         spider.canonical_url = functools.lru_cache(maxsize=1 << 16)(canonical_url)   # menus repeat, see link_kind
         return spider
@@ -121,7 +126,7 @@ class NewsSpider(scrapy.Spider):
         Only listings are depth-limited (calendar and archive traps): an article is a leaf,
         wherever it was found.
         """
-        kind, key, _ = self.link_kind(source.key, url)
+        kind, key = self.link_kind(source.key, url)
         if kind not in FOLLOW and kind != "article":
             return None
         if kind in FOLLOW and depth >= self.listing_depth:
@@ -135,9 +140,9 @@ class NewsSpider(scrapy.Spider):
                 return None
         return self.request(url, source, kind, self.parse_page)
 
-    def _link_kind(self, source_key: str, url: str) -> tuple[str, str, bool]:
-        """(page kind, url_key, is a listing's next page) of a link, or ("ruled_out", "", False) for another
-        outlet's link, a file (NOT_PAGES), a URL over URLLENGTH_LIMIT or one the registry's deny/allow rules out.
+    def _link_kind(self, source_key: str, url: str) -> tuple[str, str]:
+        """(page kind, url_key) of a link, or ("ruled_out", "") for another outlet's link, a file
+        (NOT_PAGES), a URL over URLLENGTH_LIMIT or one the registry's deny/allow rules out.
 
         Cached as ``link_kind``: menus and related boxes repeat on every page of a site, and
         classifying them was most of the reactor's work per page."""
@@ -146,9 +151,10 @@ class NewsSpider(scrapy.Spider):
         too_long = self.max_url_length and len(url) > self.max_url_length
         if not source.owns(url) or too_long or url_has_any_extension(url, NOT_PAGES) or any(
                 p.search(url) for p in source.regex("deny")) or (allow and not any(p.search(url) for p in allow)):
-            return "ruled_out", "", False  # another outlet's link must not mark the article as requested for its owner
-        kind = classify_url(self.canonical_url(url), source)
-        return kind, url_key(url), kind == "category" and any(p in url.lower() for p in PAGINATION)
+            if source.is_subsite(url):  # a department or district sub-site: crawled only with subdomains = true
+                self.count(source_key, "skipped_subsite")
+            return "ruled_out", ""  # another outlet's link must not mark the article as requested for its owner
+        return classify_url(self.canonical_url(url), source), url_key(url)
 
     # -- discovery ---------------------------------------------------------
     async def start(self):
@@ -189,10 +195,12 @@ class NewsSpider(scrapy.Spider):
                 last_run = self.last_complete[source.key]
                 if lastmod and last_run and lastmod < last_run:
                     self.count(source.key, "sitemaps_unchanged")
+                elif self.since and lastmod and lastmod < self.since:
+                    self.count(source.key, "since/sitemap_not_read")   # nothing in it is newer
                 elif req := self.request(loc, source, "sitemap", self.parse_sitemap):
                     yield req
             elif self.since and lastmod and lastmod < self.since:
-                continue  # modified before --since, so published before it too
+                self.count(source.key, "since/sitemap")  # modified before --since, so published before it too
             elif req := self.candidate(loc, source, response.meta.get("depth", 0)):
                 yield req
 
@@ -202,7 +210,10 @@ class NewsSpider(scrapy.Spider):
         response.selector.remove_namespaces()
         for entry in response.xpath("//item | //entry"):
             link = entry.xpath("link/text() | link[not(@rel) or @rel='alternate']/@href").get("").strip()
-            if not link or self.too_old(entry.xpath("pubDate/text() | published/text() | updated/text()").get()):
+            if not link:
+                continue
+            if self.too_old(entry.xpath("pubDate/text() | published/text() | updated/text()").get()):
+                self.count(source.key, "since/feed")
                 continue
             if req := self.candidate(urljoin(response.url, link), source, response.meta.get("depth", 0)):
                 yield req
@@ -231,6 +242,8 @@ class NewsSpider(scrapy.Spider):
             return
         role = response.meta["role"]
         if role == "home":
+            self.site_keywords[source.key] = set(site_keywords(response.selector.root))
+            self.note_case_insensitive_host(response, source)
             for href in response.xpath("//link[@rel='alternate'][contains(@type,'rss') or "
                                        "contains(@type,'atom')]/@href").getall():
                 if req := self.request(urljoin(response.url, href), source, "feed", self.parse_feed):
@@ -242,8 +255,23 @@ class NewsSpider(scrapy.Spider):
                 "charset": response.encoding, "depth": response.meta.get("depth", 0)}
             return
         self.count(source.key, "listings_read")
+        old = set()
+        if self.since:   # teasers' dates: old articles are not fetched (corpus.sources.listing)
+            old = {u for u, when in listing_dates(response.selector.root, response.url).items() if when < self.since}
         yield from self.follow_urls(page_links(response.selector.root, response.url), source, role,
-                                    response.meta.get("depth", 0))
+                                    response.meta.get("depth", 0), old)
+
+    def note_case_insensitive_host(self, response, source) -> None:
+        """An IIS/ASP.NET homepage says its host answers every letter case of a path. Keys of .aspx paths
+        fold case anyway; for extensionless paths (ASP.NET MVC, DotNetNuke) the registry must say so, since
+        the keys of stored articles are made before any response is seen: count it and say what to do."""
+        server = b" ".join(response.headers.getlist(b"Server") + response.headers.getlist(b"X-Powered-By"))
+        if source.case_insensitive or not (IIS_SIGNATURE.search(server.decode("latin-1"))
+                                           or b"X-AspNet-Version" in response.headers):
+            return
+        self.count(source.key, "case_insensitive_host")
+        self.logger.info("%s is served by IIS/ASP.NET: if its links mix letter case outside .aspx paths, set "
+                         "case_insensitive = true for source %r", source.host, source.key)
 
     def follow_article_links(self, item: dict, links: list[str]):
         """Requests for the links the extraction worker found on an article page.
@@ -252,24 +280,49 @@ class NewsSpider(scrapy.Spider):
         Referer are set here as DepthMiddleware and RefererMiddleware would (and ``link_kind`` applies
         UrlLengthMiddleware's limit)."""
         depth = item.pop("depth", 0)
-        for request in self.follow_urls(links, self.sources[item["source"]], "article", depth):
+        source = self.sources[item["source"]]
+        if self.since:
+            links = self.without_undated_articles(source, links)
+        for request in self.follow_urls(links, source, "article", depth):
             request.meta["depth"] = depth + 1
             request.headers.setdefault("Referer", item["url"])
             yield request
 
-    def follow_urls(self, urls, source, role: str, depth: int):
-        """Requests for the links of a page of ``role`` at ``depth``."""
+    def without_undated_articles(self, source, links: list[str]) -> list[str]:
+        """Under --since, an article page's links to other articles are not followed: its related and
+        most-read boxes print no dates and lead mostly to older articles; sitemaps, feeds and dated
+        listings lead to the new ones. Counted once per URL as ``since/undated_link``."""
+        kept = []
+        for url in links:
+            kind, key = self.link_kind(source.key, url)
+            if kind != "article":
+                kept.append(url)
+            elif key not in self.requested_keys and key not in self.known_keys and key not in self.undated_links:
+                self.undated_links.add(key)
+                self.count(source.key, "since/undated_link")
+        return kept
+
+    def follow_urls(self, urls, source, role: str, depth: int, old: set[str] = frozenset()):
+        """Requests for the links of a page of ``role`` at ``depth``; ``old``: links dated before --since."""
         new_articles, pagination = 0, []
         for url in urls:
-            if self.link_kind(source.key, url)[2]:
+            if any(p in url.lower() for p in PAGINATION) and self.link_kind(source.key, url)[0] == "category":
                 pagination.append(url)
+                continue
+            if url in old and (kind_key := self.link_kind(source.key, url))[0] == "article":
+                if kind_key[1] not in self.requested_keys:
+                    self.requested_keys.add(kind_key[1])
+                    self.count(source.key, "since/listing")
                 continue
             req = self.candidate(url, source, depth)
             if req is not None:
                 new_articles += req.meta["role"] == "article"
                 yield req
-        # A listing page that brought nothing new ends its pagination (calendar traps, old archives).
-        if new_articles or role == "home" or not self.known_keys:
+        # A listing page that brought nothing new ends its pagination (calendar traps, old archives),
+        # except on a source's first crawl, which follows listings into the archive; and one whose dated
+        # teasers are all before --since ends it too (listings run newest first).
+        if (new_articles or role == "home" or self.last_complete[source.key] is None) and (
+                new_articles or not old or role == "home"):
             for url in pagination:
                 if req := self.candidate(url, source, depth):
                     yield req
