@@ -25,6 +25,14 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 REDIRECT_MAX_TIMES = 10
 DUPEFILTER_CLASS = "crawler.dupefilter.CountingDupeFilter"
 DEPTH_LIMIT = 0                     # depth is limited for listings only: PROVNEWS_LISTING_DEPTH
+# Scrapy runs each response's callback output through CONCURRENT_ITEMS tasks of its own (default 100, made
+# afresh per response). A page here yields one item (an article page) or requests only (a listing), so one
+# is as fast, without the 100 tasks per page that were a fifth of the crawl process's CPU (bench/throughput.py).
+CONCURRENT_ITEMS = 1
+# Scrapy's check for a callback generator that returns a value re-reads and re-parses the callback's source
+# for nearly every response (its cache is keyed by the short-lived bound method): about 2 ms of the reactor's
+# CPU per page. The spider's callbacks return no value (tests/test_crawl_costs.py checks it instead).
+WARN_ON_GENERATOR_RETURN_VALUE = False
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"

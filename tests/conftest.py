@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +21,27 @@ PROVNEWS = [sys.executable, "-m", "corpus.cli"]
 # Fast but still real: no politeness delays on loopback, short timeout for the slow-page fault.
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_TIMEOUT=3",
         "-s", "RETRY_TIMES=1", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "LOG_LEVEL=INFO"]
+QUICK_FAULTS = ("not_found", "binary_png", "binary_zip", "thin", "foreign")   # answered at once
+
+
+def fetch(url: str) -> tuple[bytes, str, str | None]:
+    """Body, final URL and HTTP charset, whatever the status."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.read(), response.url, response.headers.get_content_charset()
+    except urllib.error.HTTPError as error:
+        return error.read(), url, error.headers.get_content_charset()
+
+
+def site_pages(sites) -> list[tuple[bytes, str, str | None]]:
+    """Every kind of page the demo outlets serve: articles (NFD, windows-1258, both templates),
+    print views, listings, tags, search, contact, video, English, error, binary and thin pages."""
+    urls = []
+    for site in sites:
+        urls += [a.url for a in site.articles] + [site.url(site.print_path(a)) for a in site.articles[:3]]
+        urls += [u for k, u in site.urls.items() if k not in ("utm", "fragment", "old_redirect")]
+        urls += [site.fault_urls[k] for k in QUICK_FAULTS]
+    return [fetch(u) for u in dict.fromkeys(urls)]
 
 
 @dataclass

@@ -7,8 +7,6 @@ import os
 import signal
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from concurrent.futures import ProcessPoolExecutor
 
 import psutil
@@ -18,7 +16,7 @@ from scrapy.http import HtmlResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.url import url_has_any_extension
 
-from conftest import FAST, PROVNEWS, crawl
+from conftest import FAST, PROVNEWS, crawl, site_pages
 from corpus.demosite import DemoSites
 from corpus.text.extract import extract_page
 from corpus.store.state import RunLog
@@ -27,29 +25,6 @@ from corpus.sources.pagekind import NOT_PAGES
 
 COMPARED = ("id", "url", "urls", "source", "title", "published", "author", "text", "language", "word_count",
             "categories", "tags", "site_name", "province")
-QUICK_FAULTS = ("not_found", "binary_png", "binary_zip", "thin", "foreign")   # answered at once
-
-
-def fetch(url: str) -> tuple[bytes, str, str | None]:
-    """Body, final URL and HTTP charset, whatever the status."""
-    try:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            return response.read(), response.url, response.headers.get_content_charset()
-    except urllib.error.HTTPError as error:
-        return error.read(), url, error.headers.get_content_charset()
-
-
-def site_pages(sites) -> list[tuple[bytes, str, str | None]]:
-    """Every kind of page the demo outlets serve: articles (NFD, windows-1258, both templates),
-    print views, listings, tags, search, contact, video, English, error, binary and thin pages."""
-    urls = []
-    for site in sites:
-        urls += [a.url for a in site.articles] + [site.url(site.print_path(a)) for a in site.articles[:3]]
-        urls += [u for k, u in site.urls.items() if k not in ("utm", "fragment", "old_redirect")]
-        urls += [site.fault_urls[k] for k in QUICK_FAULTS]
-    return [fetch(u) for u in dict.fromkeys(urls)]
-
-
 @pytest.fixture(scope="module")
 def pages():
     with DemoSites(articles_per_site=10) as sites:

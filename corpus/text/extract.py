@@ -6,8 +6,10 @@ inline path and the pool path give the same output.
 """
 from __future__ import annotations
 
+import functools
 import json
-from urllib.parse import urljoin
+import re
+from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 from htmldate import find_date
@@ -45,6 +47,7 @@ LEAD = ("//*[@class][contains(concat(' ', normalize-space(@class), ' '), ' sapo 
         " or contains(@class, 'description') or contains(@class, 'excerpt') or contains(@class, 'intro')"
         " or contains(translate(@class, 'TM', 'tm'), 'tomtat') or contains(@class, 'mota')]")
 ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "blogposting", "analysisnewsarticle"}
+ABSOLUTE_HREF = re.compile(r"https?://[^/?#\\]")   # scheme and a host: the base does not matter
 
 
 def _json_ld(tree) -> list[dict]:
@@ -192,13 +195,22 @@ def site_keywords(tree) -> list[str]:
     return split_keywords(tree.xpath("//meta[@name='keywords' or @name='news_keywords']/@content"))
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _absolute_link(base_scheme: str, href: str) -> str:
+    """``urljoin(base, href)`` for an ``href`` with scheme and host: that depends on the base's scheme
+    only, so menus and sidebars repeated on every page of a site are joined once per worker."""
+    return urljoin(base_scheme + "://", href)
+
+
 def page_links(tree, url: str) -> list[str]:
     """The page's link targets, absolute, once each, in order.
 
     Read here because the tree is parsed here already: the crawler follows an article's links
     from this list instead of parsing the page a second time in Scrapy's reactor."""
     base = urljoin(url, (tree.xpath("//base/@href") or [""])[0].strip())
-    links = (urljoin(base, href.strip()) for href in tree.xpath("//a/@href | //area/@href"))
+    scheme = urlsplit(base).scheme
+    links = (_absolute_link(scheme, href) if ABSOLUTE_HREF.match(href) else urljoin(base, href)
+             for href in (h.strip() for h in tree.xpath("//a/@href | //area/@href")))
     return list(dict.fromkeys(link for link in links if link.startswith(("http://", "https://"))))
 
 

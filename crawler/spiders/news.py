@@ -83,10 +83,12 @@ class NewsSpider(scrapy.Spider):
         spider.since = parse_iso_datetime(settings.get("PROVNEWS_SINCE") or "")
         runs = RunLog(spider.corpus.state_dir)
         spider.last_complete = {key: runs.last_success(key) for key in spider.sources}
+        spider.requested_pages: set[str] = set()   # listing/discovery URLs requested this run (one Request each)
         spider.undated_links: set[str] = set()   # article links left unfollowed under --since
         spider.pages = dict.fromkeys(spider.sources, 0)
         spider.site_keywords = {}   # source -> its home page's keywords, dropped from article tags when stored
         spider.link_kind = functools.lru_cache(maxsize=1 << 16)(spider._link_kind)
+        spider.canonical_url = functools.lru_cache(maxsize=1 << 16)(canonical_url)   # menus repeat, see link_kind
         return spider
 
     # -- bookkeeping -------------------------------------------------------
@@ -95,12 +97,19 @@ class NewsSpider(scrapy.Spider):
 
     def request(self, url: str, source, role: str, callback, **meta):
         """A request within the source's budget and hosts, or None."""
-        url = canonical_url(url)
+        url = self.canonical_url(url)
         if urlsplit(url).scheme not in ("http", "https") or not source.owns(url):
             return None
         if self.max_pages and self.pages[source.key] >= self.max_pages:
             return None
         self.pages[source.key] += 1
+        if role not in ("robots", "article"):   # articles: requested_keys (candidate)
+            # Menus repeat a site's listing links on every article page: a listing requested already would
+            # only be dropped by the dupefilter (same URL, same fingerprint), after a Request, a fingerprint
+            # and a trip through the scheduler. The page budget still counts it, as it always has.
+            if url in self.requested_pages:
+                return None
+            self.requested_pages.add(url)
         meta = {"source": source.key, "role": role, "dont_cache": role == "article", **meta}
         # Non-article pages come from the HTTP cache after a conditional request (max-age=0:
         # always revalidate, since a homepage's Last-Modified says nothing about tomorrow).
