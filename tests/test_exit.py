@@ -184,15 +184,20 @@ def test_an_interrupt_before_the_engine_runs_still_exits_130_and_is_recorded(tmp
                 if "Spider opened" in line:
                     opened.set()
 
-        reader = threading.Thread(target=read_stderr, daemon=True)
-        reader.start()
+        out: list[str] = []
+        readers = [threading.Thread(target=read_stderr, daemon=True),
+                   threading.Thread(target=lambda: out.extend(proc.stdout), daemon=True)]
+        for reader in readers:
+            reader.start()
         try:
             assert opened.wait(120), "".join(lines)[-2000:]
             proc.send_signal(signal.SIGINT)
-            stdout, _ = proc.communicate(timeout=240)
+            proc.wait(timeout=240)
         finally:
             proc.kill()
-        reader.join(30)
+        for reader in readers:
+            reader.join(30)
+        stdout = "".join(out)
     assert proc.returncode == 130, "".join(lines)[-2000:]
     assert "Crawl interrupted (exit status 130)" in stdout
     assert (last_run(corpus)["status"], last_run(corpus)["exit_status"]) == ("interrupted", 130)
