@@ -63,8 +63,10 @@ def test_three_workers_one_killed_every_article_stored_once(slow_sites, redis_se
     try:
         client = redis_server.client()
         # Kill w0 while it holds leases, mid-crawl.
-        wait_until(lambda: client.hlen("provnews:news:leases:w0") >= 2 and
-                   sum(len(s.requests) for s in slow_sites) - articles_before > 30, 120, "w0 never held leases")
+        # (Leases are polled, so ask for one at a moment when the crawl is under way: on a loaded machine w0
+        # may hold fewer at the moments the test looks.)
+        wait_until(lambda: client.hlen("provnews:news:leases:w0") >= 1 and
+                   sum(len(s.requests) for s in slow_sites) - articles_before > 10, 240, "w0 never held leases")
         workers[0].send_signal(signal.SIGKILL)
         for w in workers[1:]:
             assert w.wait(timeout=300) == 0, (tmp_path / "worker1.log").read_text(errors="replace")[-3000:]
