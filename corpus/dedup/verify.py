@@ -55,18 +55,31 @@ class ShingleSets:
 
 
 def overlaps(sets: ShingleSets, pairs: np.ndarray) -> np.ndarray:
-    """|A∩B| for each pair of text indices into ``sets``."""
-    out = np.empty(len(pairs), dtype=np.int64)
-    for k, (i, j) in enumerate(pairs.tolist()):
-        a, b = sets.get(i), sets.get(j)
-        if len(a) > len(b):
-            a, b = b, a
-        if not len(a):
-            out[k] = 0
+    """|A∩B| for each pair of text indices into ``sets``.
+
+    Pairs are taken a left text at a time: the sets of all its partners are looked up in its own
+    sorted set with one ``searchsorted`` and counted per partner with one ``reduceat``. A template
+    gives one article dozens of candidate partners, so one numpy call per pair (the first version)
+    cost three times as much."""
+    out = np.zeros(len(pairs), dtype=np.int64)
+    if not len(pairs):
+        return out
+    order = np.argsort(pairs[:, 0], kind="stable")
+    left = pairs[order, 0]
+    starts = np.flatnonzero(np.concatenate([[True], left[1:] != left[:-1]]))
+    for start, end in zip(starts.tolist(), [*starts[1:].tolist(), len(order)]):
+        a = sets.get(int(left[start]))
+        rows = order[start:end]
+        partners = [sets.get(j) for j in pairs[rows, 1].tolist()]
+        sizes = np.fromiter(map(len, partners), dtype=np.int64, count=len(partners))
+        if not len(a) or not sizes.sum():
             continue
-        at = np.searchsorted(b, a)   # both sorted and distinct: a value of a is in b where it lands on itself
-        at[at == len(b)] = 0
-        out[k] = np.count_nonzero(b[at] == a)
+        b = np.concatenate(partners)
+        at = np.searchsorted(a, b)   # both sorted and distinct: a value of b is in a where it lands on itself
+        at[at == len(a)] = 0
+        found = (a[at] == b).astype(np.int64)
+        filled = sizes > 0           # reduceat needs the start of each non-empty partner
+        out[rows[filled]] = np.add.reduceat(found, (np.cumsum(sizes) - sizes)[filled])
     return out
 
 
