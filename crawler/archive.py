@@ -34,9 +34,9 @@ def _pairs(headers) -> list[tuple[str, str]]:
 
 
 class WarcArchiveMiddleware:
-    def __init__(self, folder: Path, max_bytes: int, prefix: str, stats):
+    def __init__(self, folder: Path, max_bytes: int, prefix: str, stats, gzip_level: int = 6):
         self.folder, self.stats = Path(folder), stats
-        self.writer = RotatingWarcWriter(self.folder, prefix=prefix, max_size=max_bytes)
+        self.writer = RotatingWarcWriter(self.folder, prefix=prefix, max_size=max_bytes, gzip_level=gzip_level)
         self.lock = threading.Lock()
 
     @classmethod
@@ -46,7 +46,7 @@ class WarcArchiveMiddleware:
             raise NotConfigured
         folder = settings.get("PROVNEWS_WARC_DIR") or Path(settings["PROVNEWS_CORPUS"]) / "warc"
         mw = cls(folder, settings.getint("PROVNEWS_WARC_MAX_BYTES"), settings.get("PROVNEWS_WARC_PREFIX"),
-                 crawler.stats)
+                 crawler.stats, settings.getint("PROVNEWS_WARC_GZIP_LEVEL"))
         crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
         return mw

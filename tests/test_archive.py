@@ -252,6 +252,34 @@ def test_writer_rotates_with_unique_names(tmp_path):
     assert sorted(urls) == sorted(f"http://a.vn/{i}.html" for i in range(12) for _ in range(2))
 
 
+def test_each_record_is_one_gzip_member_at_the_chosen_level(tmp_path):
+    """GzipMemberPerRecord: every record decompresses on its own from its offset (what a CDX row
+    points at), the level changes only the bytes, and warcio reads every file the same."""
+    import gzip
+    import zlib
+    from datetime import datetime, timezone
+
+    page = (Path(__file__).parent / "data" / "pages" / "baotayninh_modern.html").read_bytes()
+    read = {}
+    for level in (1, 6, 9):
+        folder = tmp_path / str(level)
+        writer = RotatingWarcWriter(folder, gzip_level=level)
+        offsets = [writer.write_exchange(f"https://baotayninh.vn/a-{i}.html", "GET", [], 200, "HTTP/1.1",
+                                         [("Content-Type", "text/html; charset=utf-8")], page,
+                                         datetime.now(timezone.utc))[1] for i in range(3)]
+        writer.close()
+        data = next(folder.glob("*.warc.gz")).read_bytes()
+        for offset in offsets:
+            member = zlib.decompressobj(zlib.MAX_WBITS + 16)
+            record = member.decompress(data[offset:])
+            assert record.startswith(b"WARC/1.") and b"WARC-Type: response" in record and member.eof
+            assert page in record
+        read[level] = (len(data), [(r["type"], r["headers"].get("WARC-Target-URI"), r["payload"]) for r in warc_records(folder)])
+        assert gzip.decompress(data).count(b"WARC-Type: request") == 3
+    assert read[1][1] == read[6][1] == read[9][1]
+    assert read[1][0] > read[6][0] >= read[9][0]
+
+
 def test_old_parts_without_archive_columns_still_read(tmp_path):
     corpus = Corpus(tmp_path)
     old_schema = pa.schema([f for f in ARTICLE_SCHEMA if f.name not in ("archive", "archive_offset")])

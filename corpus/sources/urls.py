@@ -16,6 +16,7 @@ IIS/ASP.NET hosts) into one identity.
 """
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -48,8 +49,12 @@ def declare_case_insensitive(hosts) -> None:
     _case_insensitive_hosts.update(HOST_PREFIX.sub("", h.lower()) for h in hosts)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def canonical_url(url: str) -> str:
-    """Normalised absolute URL: lowercase host, no default port, fragment, tracking or session parameters."""
+    """Normalised absolute URL: lowercase host, no default port, fragment, tracking or session parameters.
+
+    Remembered: a crawl meets the same menu and sidebar links on every page of a site, and each
+    link is classified, keyed and requested, which took w3lib's canonical form three times."""
     url = url.strip()
     try:
         tracking = [k for k, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True) if TRACKING_PARAM.match(k)]
