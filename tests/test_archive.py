@@ -277,7 +277,7 @@ def test_each_record_is_one_gzip_member_at_the_chosen_level(tmp_path):
         read[level] = (len(data), [(r["type"], r["headers"].get("WARC-Target-URI"), r["payload"]) for r in warc_records(folder)])
         assert gzip.decompress(data).count(b"WARC-Type: request") == 3
     assert read[1][1] == read[6][1] == read[9][1]
-    assert read[1][0] > read[6][0] >= read[9][0]
+    assert read[1][0] > read[6][0] and read[9][0] <= read[6][0] * 1.01   # ids and dates differ by a byte or two
 
 
 def test_old_parts_without_archive_columns_still_read(tmp_path):

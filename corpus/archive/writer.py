@@ -1,8 +1,8 @@
 """WARC output: one writer per process, records as Common Crawl writes them.
 
 Each record is its own gzip member, so a CDX row's offset and length read one record; it is
-compressed at ``gzip_level`` (6, zlib's default; warcio's own wrapper uses 9, which costs 60% more
-CPU per page for 0.6% smaller files on real article pages: ``python bench/archive.py``);
+compressed at ``gzip_level`` (6, zlib's default; warcio's own wrapper uses 9, which costs 50-60% more
+CPU per page for 0.6% smaller files on real article pages: ``python bench/archive.py --data``);
 ``WARC-Payload-Digest``/``WARC-Block-Digest`` are ``sha1:<base32>`` computed on write. As Common
 Crawl does, a payload sent with ``Content-Encoding`` is stored decoded and the original header
 is kept as ``X-Crawler-Content-Encoding`` (likewise ``Content-Length``, ``Transfer-Encoding``),
