@@ -54,7 +54,8 @@ def test_the_costly_expressions_are_rewritten():
     re-derive it (bench/throughput.py shows the cost)."""
     rewritten = speedups.install()
     for key in [("OVERALL_DISCARD_XPATH", 0), ("OVERALL_DISCARD_XPATH", 1), ("COMMENTS_DISCARD_XPATH", 2),
-                ("PRECISION_DISCARD_XPATH", 1), ("AUTHOR_DISCARD_XPATHS", 0), ("REMOVE_COMMENTS_XPATH", 0)]:
+                ("PRECISION_DISCARD_XPATH", 1), ("AUTHOR_DISCARD_XPATHS", 0), ("REMOVE_COMMENTS_XPATH", 0),
+                ("AUTHOR_XPATHS", 0)]:
         assert key in rewritten
         assert getattr(xpaths, key[0])[key[1]] is rewritten[key][1]   # installed where trafilatura reads it
 
@@ -66,7 +67,7 @@ def test_the_costly_expressions_are_rewritten():
     ".//*[contains(@class, '')]",                   # '' is in every string
     ".//*[1][@class='x']",                          # position counted before the filter
     ".//*[@class='x' and .//h1]",
-    ".//*[rel='me' or @rel='author']",               # rel='me' is a child element, not an attribute
+    ".//*[rel='me' or self::rel]",                  # rel='me' is a child element, not an attribute
     ".//div//*[@class='a']//*[@id='b']",            # two steps
 ])
 def test_no_prefilter_where_an_element_without_the_attributes_could_match(path):
@@ -79,6 +80,7 @@ def test_no_prefilter_where_an_element_without_the_attributes_could_match(path):
     ("(.//*[self::div][@class='post'][1])[1]", "(.//*[@class][self::div][@class='post'][1])[1]"),
     (".//*[contains(translate(@role, 'N', 'n'), 'nav') or @data-x]", ".//*[@data-x or @role][contains("
      "translate(@role, 'N', 'n'), 'nav') or @data-x]"),
+    ("//*[@rel='author' or rel='me']|//author", "//*[@rel or rel][@rel='author' or rel='me']|//author"),
 ])
 def test_prefilter_names_every_attribute_the_predicate_tests(path, expected):
     assert speedups.prefilter(path) == expected

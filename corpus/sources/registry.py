@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import re
 import tomllib
 import unicodedata
@@ -93,20 +94,26 @@ class Source:
     _compiled: dict = field(default_factory=dict, compare=False, repr=False)
     _claimed_elsewhere: frozenset = field(default=frozenset(), compare=False, repr=False)
 
-    @property
+    # Derived once per source (cached_property writes past the frozen dataclass): ``owns`` runs for
+    # every link of every page.
+    @functools.cached_property
     def host(self) -> str:
         return urlsplit(self.homepage).netloc.lower()
 
-    @property
+    @functools.cached_property
     def site_hosts(self) -> tuple[str, ...]:
         """The hosts that belong to this outlet, folded (see ``site_host``): homepage's first."""
         return tuple(dict.fromkeys(site_host(h) for h in (self.host, *self.hosts)))
+
+    @functools.cached_property
+    def _homepage_port(self):
+        return _port(urlsplit(self.homepage))
 
     def owns(self, url: str) -> bool:
         """True for URLs on this outlet's hosts, www./m./mb./amp. variants included (same port), and
         on their sub-domains when ``subdomains`` is set (except sub-domains another source claims)."""
         parts = urlsplit(url)
-        if _port(parts) != _port(urlsplit(self.homepage)):
+        if _port(parts) != self._homepage_port:
             return False
         host = site_host(parts.netloc)
         return host in self.site_hosts or (self.subdomains and self._is_below(host)

@@ -25,9 +25,12 @@ from lxml import etree, html
 from lxml.etree import XPath
 
 REGEXP_NS = "http://exslt.org/regular-expressions"
-# What may appear in a predicate the pre-filter can be derived from: attribute tests combined
-# with "or" (no "and", "not(", "self::", child elements, numbers or other functions).
-_TOKEN = re.compile(r"""\s+|'[^']*'|"[^"]*"|@[\w-]+|\||,|\(|\)|=|\bor\b|contains|starts-with|translate|re:test""")
+# What may appear in a predicate the pre-filter can be derived from: attribute tests, and child
+# elements compared with a text (``rel='me'``), combined with "or" (no "and", "not(", "self::",
+# numbers or other functions).
+_CHILD = r"(?<![@\w:-])[A-Za-z][\w-]*(?=\s*=)"
+_TOKEN = re.compile(r"""\s+|'[^']*'|"[^"]*"|@[\w-]+|\||,|\(|\)|=|\bor\b|contains|starts-with|translate|re:test|"""
+                    + _CHILD)
 _LITERAL = re.compile(r"""'([^']*)'|"([^"]*)\"""")
 _STEP = re.compile(r"//\*\[")
 
@@ -64,8 +67,9 @@ def _never_empty(literal: str) -> bool:
 
 
 def _attributes_required(predicate: str) -> list[str] | None:
-    """The attributes one of which an element needs to satisfy ``predicate``, or None when the
-    predicate could hold without any (or is not made only of attribute tests joined by "or")."""
+    """The attributes (``@id``) and child elements (``rel``, from ``rel='me'``) one of which an element
+    needs to satisfy ``predicate``, or None when the predicate could hold without any (or is not made
+    only of such tests joined by "or")."""
     if "".join(_TOKEN.findall(predicate)) != predicate:
         return None           # some other construct: no claim
     for literal in _LITERAL.finditer(predicate):
@@ -83,10 +87,10 @@ def _attributes_required(predicate: str) -> list[str] | None:
     alternatives.append("".join(alternative))
     names = []
     for alt in alternatives:
-        attrs = re.findall(r"@([\w-]+)", alt)
-        if not attrs:
+        needs = re.findall(r"@[\w-]+", alt) + re.findall(_CHILD, alt)
+        if not needs:
             return None
-        names += attrs
+        names += needs
     return sorted(set(names))
 
 
@@ -102,7 +106,7 @@ def prefilter(path: str) -> str | None:
         attrs = _attributes_required(" ".join(predicate.split()))
         if attrs:             # implies the filter, so every later position counts the same elements
             at = steps[0].end() - 1
-            return path[:at] + "[" + " or ".join("@" + a for a in attrs) + "]" + path[at:]
+            return path[:at] + "[" + " or ".join(attrs) + "]" + path[at:]
     return None
 
 
