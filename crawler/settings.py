@@ -56,6 +56,7 @@ EXTENSIONS = {
     "crawler.quietlog.QuietLog": 0,
     "crawler.outcome.ResponseCounter": 100,
     "crawler.outcome.ExitGuard": 100,
+    "crawler.gcpolicy.GcPolicy": 100,
     "crawler.corpusrun.NearDuplicateGrouping": 390,
     "crawler.corpusrun.RunRecorder": 400,
     "crawler.progress.CrawlProgress": 380,    # before the summary: the live table is gone when it prints
@@ -85,6 +86,7 @@ PROVNEWS_LOCK_HELD = False          # True when the caller (provnews crawl) alre
 PROVNEWS_RUN_ID = None              # set by provnews crawl; generated otherwise
 PROVNEWS_EXTRACT_SHUTDOWN_SECONDS = 10  # extraction workers still running this long after the crawl are killed
 PROVNEWS_EXIT_GRACE_SECONDS = 30    # a stuck pool thread holds the exit this long at most; 0 = no guard
+PROVNEWS_GC_THRESHOLD = [20000, 50, 50]   # gc.set_threshold once the engine runs (crawler.gcpolicy); [] = Python's
 PROVNEWS_LOG_STARTUP = False        # log Scrapy's settings and components at start (always at LOG_LEVEL=DEBUG)
 PROVNEWS_PROGRESS = "auto"          # auto: live table on a terminal, else a status line; "line"; "off"
 PROVNEWS_STATUS_INTERVAL = 60       # seconds between status lines when not on a terminal

@@ -105,3 +105,26 @@ def test_meta_refresh_decides_as_scrapy_does():
         assert answer(ours) == answer(scrapys)
         redirects += isinstance(answer(ours), str)
     assert redirects == 3, "the UTF-8, windows-1258 and UTF-16 tags within 4,096 characters"
+
+
+def test_gc_policy_collects_less_often_once_the_engine_runs():
+    """crawler.gcpolicy: Python's default made a thousand collector passes per 2,000 pages."""
+    import gc
+
+    import pytest
+    from scrapy.exceptions import NotConfigured
+
+    from crawler.gcpolicy import GcPolicy
+
+    before = gc.get_threshold()
+    try:
+        policy = GcPolicy.from_crawler(get_crawler(NewsSpider, {"PROVNEWS_GC_THRESHOLD": settings.PROVNEWS_GC_THRESHOLD}))
+        assert gc.get_threshold() == before, "nothing changes before the engine starts"
+        policy.engine_started()
+        assert gc.get_threshold() == (20000, 50, 50)
+        assert gc.get_freeze_count() > 1000, "start-up objects are out of the collector's way"
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+    with pytest.raises(NotConfigured):
+        GcPolicy.from_crawler(get_crawler(NewsSpider, {"PROVNEWS_GC_THRESHOLD": []}))
