@@ -244,6 +244,20 @@ def test_incremental_runs_end_where_one_run_over_everything_ends(tmp_path):
     assert neardup.cluster_table(once).num_rows > 100
 
 
+def test_shingle_sets_kept_from_signing_verify_as_the_stored_texts_do(tmp_path, monkeypatch):
+    """_sign keeps the new texts' shingle sets for _verify (one pass over their syllables): the pairs
+    and clusters are those of sets made again from the stored texts (KEEP_SHINGLES = 0)."""
+    rows = list(zip((t for _, _, t in hard_negatives.documents()), _hard_negative_dates(hard_negatives.documents())))
+    kept, _ = _store(tmp_path / "kept", rows)
+    neardup.update_clusters(kept)
+    monkeypatch.setattr(neardup, "KEEP_SHINGLES", 0)
+    read, _ = _store(tmp_path / "read", rows)
+    neardup.update_clusters(read)
+    assert pq.read_table(storage.pairs_path(kept)).equals(pq.read_table(storage.pairs_path(read)))
+    assert neardup.cluster_table(kept).equals(neardup.cluster_table(read))
+    assert pq.read_table(storage.pairs_path(kept)).num_rows > 100
+
+
 def test_crash_before_signatures_only_redoes_work(tmp_path):
     docs = _story("003")
     corpus, ids = _store(tmp_path, [(t, DAY0 + timedelta(hours=k)) for k, (_, _, t) in enumerate(docs[:3])])

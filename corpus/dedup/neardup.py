@@ -29,13 +29,14 @@ import pyarrow.dataset as ds
 
 from corpus.dedup import candidates, signatures, storage, verify
 from corpus.dedup.clusters import ClusterChanges, cluster_rows, compare, ranks, representatives
-from corpus.dedup.shingles import SHINGLE_SIZE
+from corpus.dedup.shingles import SHINGLE_SIZE, batch_shingles64
 from corpus.dedup.storage import cluster_table  # noqa: F401 (corpus.export.view reads clusters through it)
 from corpus.store.compact import file_lock, reading
 from corpus.store.parts import Corpus
 
 PARALLEL_FROM = 20_000   # sign (or read for verification) this many texts or more in worker processes
 BATCH_ROWS = 2_000
+KEEP_SHINGLES = 8_000_000   # shingle values (8 bytes each) of newly signed texts kept for their verification
 
 SIGNATURE_PARAMS = {"num_perm": signatures.NUM_PERM, "shingle_size": SHINGLE_SIZE, "seed": signatures.SEED,
                     "scheme": signatures.SCHEME, "shingle_hash": "crc32-syllable-polynomial"}
@@ -109,21 +110,43 @@ def _over_texts(parts: ds.Dataset, wanted: pa.Array | None, func, count: int, wo
         yield id_batches.pop(0), result
 
 
+def _signed_with_sets(texts) -> tuple[np.ndarray, verify.ShingleSets]:
+    """Signatures and shingle sets of a batch, from one pass over its syllables."""
+    hashes, counts = batch_shingles64(list(texts))
+    return signatures.of_shingles(hashes, counts), verify.ShingleSets.of_shingles(hashes, counts)
+
+
 def _sign(parts: ds.Dataset, wanted: pa.Array | None, count: int, workers: int | None):
-    """(ids, signatures) of the ``count`` articles in ``wanted`` (all when None), filled in place."""
+    """(ids, signatures, kept) of the ``count`` articles in ``wanted`` (all when None), filled in place.
+
+    In this process (fewer than PARALLEL_FROM texts) the shingle sets made for the signatures are
+    kept for ``_verify`` as (ids, sets), up to KEEP_SHINGLES values; ``kept`` is None otherwise."""
     ids, sigs, filled = [], np.empty((count, signatures.NUM_PERM), dtype=np.uint32), 0
-    for batch_ids, batch in _over_texts(parts, wanted, signatures.signatures, count, workers):
+    keep = count < PARALLEL_FROM
+    kept_ids, kept_sets, kept_values = [], [], 0
+    func = _signed_with_sets if keep else signatures.signatures
+    for batch_ids, batch in _over_texts(parts, wanted, func, count, workers):
+        if keep:
+            batch, sets = batch
+            kept_values += int(sets.sizes.sum())
+            keep = kept_values <= KEEP_SHINGLES
+            kept_ids, kept_sets = (kept_ids + batch_ids, kept_sets + [sets]) if keep else ([], [])
         ids += batch_ids
         sigs[filled:filled + len(batch)] = batch
         filled += len(batch)
-    return pa.array(ids, pa.string()), sigs[:filled]
+    kept = (kept_ids, verify.ShingleSets.joined(kept_sets)) if keep and kept_ids else None
+    return pa.array(ids, pa.string()), sigs[:filled], kept
 
 
-def _verify(parts: ds.Dataset, ids: pa.Array, pairs: np.ndarray, workers: int | None):
-    """(jaccard, containment) of each row pair, from the shingle sets of the stored texts."""
+def _verify(parts: ds.Dataset, ids: pa.Array, pairs: np.ndarray, workers: int | None, kept=None):
+    """(jaccard, containment) of each row pair, from the shingle sets of the stored texts (those
+    ``_sign`` kept are not read again)."""
     rows = np.unique(pairs)
-    read_ids, sets = [], []
-    for batch_ids, batch_sets in _over_texts(parts, pc.take(ids, rows), verify.ShingleSets.of, len(rows), workers):
+    read_ids, sets = list(kept[0]) if kept else [], [kept[1]] if kept else []
+    wanted = pc.take(ids, rows)
+    if kept:
+        wanted = pc.filter(wanted, pc.invert(pc.is_in(wanted, value_set=pa.array(kept[0], pa.string()))))
+    for batch_ids, batch_sets in _over_texts(parts, wanted, verify.ShingleSets.of, len(wanted), workers):
         read_ids += batch_ids
         sets.append(batch_sets)
     position = pc.index_in(ids, value_set=pa.array(read_ids, pa.string())).to_numpy(zero_copy_only=False)
@@ -199,8 +222,8 @@ def update_clusters(corpus: Corpus | str, full: bool = False, rebuild: bool = Fa
             old_ids, old_sigs = pc.filter(old_ids, stored), old_sigs[stored]
             new_ids = pc.filter(article_ids, pc.invert(pc.is_in(article_ids, value_set=old_ids)))
         with _timed(seconds, "sign"):
-            new_ids, new_sigs = _sign(parts, None if not len(old_ids) else new_ids, len(new_ids), workers) \
-                if len(new_ids) else (new_ids, old_sigs[:0])
+            new_ids, new_sigs, kept = _sign(parts, None if not len(old_ids) else new_ids, len(new_ids), workers) \
+                if len(new_ids) else (new_ids, old_sigs[:0], None)
             ids = pa.concat_arrays([old_ids, new_ids])
             sigs = np.vstack([old_sigs, new_sigs]) if len(old_ids) else new_sigs
             del old_sigs
@@ -210,7 +233,8 @@ def update_clusters(corpus: Corpus | str, full: bool = False, rebuild: bool = Fa
             pairs = candidates.likely_pairs(sigs, rank, is_new)
             del sigs
         with _timed(seconds, "verify"):
-            jaccard, containment = _verify(parts, ids, pairs, workers) if len(pairs) else (np.empty(0),) * 2
+            jaccard, containment = _verify(parts, ids, pairs, workers, kept) if len(pairs) else (np.empty(0),) * 2
+            del kept
             linked = verify.near_duplicate(jaccard, containment)
         with _timed(seconds, "cluster"):
             found = _pair_table(ids, pairs[linked], jaccard[linked], containment[linked])

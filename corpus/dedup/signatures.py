@@ -46,9 +46,12 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
 
 def signatures(texts, num_perm: int = NUM_PERM, n: int = SHINGLE_SIZE) -> np.ndarray:
     """One row of ``num_perm`` uint32 per text; a text without syllables gets all values at EMPTY."""
-    texts = list(texts)
-    hashes, counts = batch_shingles64(texts, n)
-    out = np.full((len(texts), num_perm), EMPTY, dtype=np.uint32)
+    return of_shingles(*batch_shingles64(list(texts), n), num_perm)
+
+
+def of_shingles(hashes: np.ndarray, counts: np.ndarray, num_perm: int = NUM_PERM) -> np.ndarray:
+    """``signatures`` of texts already shingled (``batch_shingles64``'s hashes and counts)."""
+    out = np.full((len(counts), num_perm), EMPTY, dtype=np.uint32)
     mixed = _fmix32((hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32))
     a, b = permutations(num_perm)
     a, b = a[:, None], b[:, None]

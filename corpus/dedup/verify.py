@@ -37,7 +37,11 @@ class ShingleSets:
 
     @classmethod
     def of(cls, texts, n: int = SHINGLE_SIZE) -> "ShingleSets":
-        hashes, counts = batch_shingles64(list(texts), n)
+        return cls.of_shingles(*batch_shingles64(list(texts), n))
+
+    @classmethod
+    def of_shingles(cls, hashes: np.ndarray, counts: np.ndarray) -> "ShingleSets":
+        """The sets of texts already shingled (``batch_shingles64``'s hashes and counts)."""
         # one np.unique per text: much cheaper than one lexsort of the batch by (text, value)
         sets = [np.unique(h) for h in np.split(hashes, np.cumsum(counts)[:-1])] if len(counts) else []
         sizes = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
@@ -54,19 +58,26 @@ class ShingleSets:
         return values[offsets[at]:offsets[at + 1]]
 
 
-def overlaps(sets: ShingleSets, pairs: np.ndarray) -> np.ndarray:
-    """|A∩B| for each pair of text indices into ``sets``.
+_LOW_BITS = 16                    # a 64 KB table per left text: stays in the CPU cache
+_LOW_MASK = np.uint64((1 << _LOW_BITS) - 1)
 
-    Pairs are taken a left text at a time: the sets of all its partners are looked up in its own
-    sorted set with one ``searchsorted`` and counted per partner with one ``reduceat``. A template
-    gives one article dozens of candidate partners, so one numpy call per pair (the first version)
-    cost three times as much."""
+
+def overlaps(sets: ShingleSets, pairs: np.ndarray) -> np.ndarray:
+    """|A∩B| for each pair of text indices into ``sets``, exactly.
+
+    Pairs are taken a left text A at a time, its partners' sets concatenated. A table of A's low
+    16 bits first rules out most partner values (a value of A∩B always passes it; others pass 2-3%
+    of the time for a news article's 1,000-2,000 shingles); the values that pass are looked up in
+    A's sorted set with one ``searchsorted``, and counted per partner with one ``reduceat``. A
+    template gives one article dozens of candidate partners: one numpy call per pair cost three
+    times as much, a lookup of every value twice."""
     out = np.zeros(len(pairs), dtype=np.int64)
     if not len(pairs):
         return out
     order = np.argsort(pairs[:, 0], kind="stable")
     left = pairs[order, 0]
     starts = np.flatnonzero(np.concatenate([[True], left[1:] != left[:-1]]))
+    table = np.zeros(1 << _LOW_BITS, dtype=bool)
     for start, end in zip(starts.tolist(), [*starts[1:].tolist(), len(order)]):
         a = sets.get(int(left[start]))
         rows = order[start:end]
@@ -75,9 +86,14 @@ def overlaps(sets: ShingleSets, pairs: np.ndarray) -> np.ndarray:
         if not len(a) or not sizes.sum():
             continue
         b = np.concatenate(partners)
-        at = np.searchsorted(a, b)   # both sorted and distinct: a value of b is in a where it lands on itself
+        low_a = (a & _LOW_MASK).astype(np.intp)
+        table[low_a] = True
+        passed = np.flatnonzero(table[(b & _LOW_MASK).astype(np.intp)])
+        table[low_a] = False
+        at = np.searchsorted(a, b[passed])   # both sorted and distinct: a value of b is in a where it lands on itself
         at[at == len(a)] = 0
-        found = (a[at] == b).astype(np.int64)
+        found = np.zeros(len(b), dtype=np.int64)
+        found[passed] = a[at] == b[passed]
         filled = sizes > 0           # reduceat needs the start of each non-empty partner
         out[rows[filled]] = np.add.reduceat(found, (np.cumsum(sizes) - sizes)[filled])
     return out
