@@ -100,3 +100,7 @@ def test_fast_lookup_gives_the_same_extraction(trees):
         utils.HTML_PARSER.set_element_class_lookup(speedups.FAST_LOOKUP)
     assert fast == slow
     assert sum(bool(page.get("text")) for page in fast) >= 10
+
+
+def test_brackets_inside_a_pattern_are_not_the_predicates():
+    assert speedups.prefilter(".//*[re:test(@class, '^[^]a]')][1]") == ".//*[@class][re:test(@class, '^[^]a]')][1]"

@@ -42,11 +42,16 @@ def _predicates(path: str, start: int) -> tuple[list[str], int]:
     """The bracketed predicates that follow position ``start`` of ``path``, and where they end."""
     found, at = [], start
     while at < len(path) and path[at] == "[":
-        depth, end = 0, at
+        depth, end, quote = 0, at, None
         for end in range(at, len(path)):
-            if path[end] == "[":
+            char = path[end]
+            if quote:                  # brackets in a literal ('post[-_]text') are not the predicate's
+                quote = None if char == quote else quote
+            elif char in "'\"":
+                quote = char
+            elif char == "[":
                 depth += 1
-            elif path[end] == "]":
+            elif char == "]":
                 depth -= 1
                 if not depth:
                     break
