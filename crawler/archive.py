@@ -34,7 +34,7 @@ def _pairs(headers) -> list[tuple[str, str]]:
 
 
 class WarcArchiveMiddleware:
-    def __init__(self, folder: Path, max_bytes: int, prefix: str, stats, gzip_level: int = 6):
+    def __init__(self, folder: Path, max_bytes: int, prefix: str, stats, gzip_level: int):
         self.folder, self.stats = Path(folder), stats
         self.writer = RotatingWarcWriter(self.folder, prefix=prefix, max_size=max_bytes, gzip_level=gzip_level)
 

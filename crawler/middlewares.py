@@ -59,6 +59,8 @@ class OffsiteRedirects:
             host = urlsplit(response.url).netloc.lower()
             self.crawler.stats.inc_value(f"provnews/{key}/redirected_offsite/{host}")
         return response
+
+
 class MetaRefresh(MetaRefreshMiddleware):
     """Scrapy's meta-refresh redirects, without decoding pages that cannot hold one.
 
@@ -70,7 +72,7 @@ class MetaRefresh(MetaRefreshMiddleware):
     byte (UTF-16/32) sends the page to Scrapy's check as before.
     """
 
-    def process_response(self, request, response, spider=None):
+    def process_response(self, request, response):
         head = getattr(response, "body", b"")[:16384]
         if not META_REFRESH_BYTES.search(head) and b"\x00" not in head:
             return response

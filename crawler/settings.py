@@ -94,7 +94,7 @@ PROVNEWS_WARC_ENABLED = True        # keep every fetched response as WARC (provn
 PROVNEWS_WARC_DIR = None            # None = CORPUS/warc
 PROVNEWS_WARC_MAX_BYTES = 1_000_000_000   # a WARC file is closed and a new one started past this size
 PROVNEWS_WARC_PREFIX = "provnews"   # WARC file names: <prefix>-<utc time>-<host>-<pid>-<random>.warc.gz
-PROVNEWS_WARC_GZIP_LEVEL = 6        # zlib level of each record (1 fastest, 9 smallest: 0.6% smaller, 60% more CPU)
+PROVNEWS_WARC_GZIP_LEVEL = 6        # zlib level of each record (1 fastest, 9 smallest: 0.6% smaller, 50-60% more CPU)
 
 # Shared crawl (crawler/distributed/): set PROVNEWS_REDIS_URL (or scrapy-redis's REDIS_URL) to join one.
 PROVNEWS_REDIS_URL = None           # redis://HOST:PORT/DB; None = crawl alone

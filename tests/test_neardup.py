@@ -258,6 +258,22 @@ def test_shingle_sets_kept_from_signing_verify_as_the_stored_texts_do(tmp_path, 
     assert pq.read_table(storage.pairs_path(kept)).num_rows > 100
 
 
+def test_signing_past_the_kept_shingle_budget_keeps_none_and_signs_every_batch(tmp_path, monkeypatch):
+    """Over KEEP_SHINGLES, later batches still arrive with their sets: all are signed, none kept."""
+    rows = list(zip((t for _, _, t in hard_negatives.documents()), _hard_negative_dates(hard_negatives.documents())))
+    read, _ = _store(tmp_path / "read", rows)
+    monkeypatch.setattr(neardup, "KEEP_SHINGLES", 0)
+    neardup.update_clusters(read)
+    monkeypatch.setattr(neardup, "BATCH_ROWS", 16)
+    monkeypatch.setattr(neardup, "KEEP_SHINGLES", 3_000)    # passed after a few batches
+    corpus, _ = _store(tmp_path / "over", rows)
+    ids, sigs, kept = neardup._sign(corpus.dataset(), None, len(rows), None)
+    assert kept is None and len(ids) == len(rows) and sigs.shape == (len(rows), signatures.NUM_PERM)
+    summary = neardup.update_clusters(corpus)
+    assert summary.signed == len(rows)
+    assert pq.read_table(storage.pairs_path(corpus)).equals(pq.read_table(storage.pairs_path(read)))
+
+
 def test_crash_before_signatures_only_redoes_work(tmp_path):
     docs = _story("003")
     corpus, ids = _store(tmp_path, [(t, DAY0 + timedelta(hours=k)) for k, (_, _, t) in enumerate(docs[:3])])

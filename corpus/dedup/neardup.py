@@ -122,15 +122,17 @@ def _sign(parts: ds.Dataset, wanted: pa.Array | None, count: int, workers: int |
     In this process (fewer than PARALLEL_FROM texts) the shingle sets made for the signatures are
     kept for ``_verify`` as (ids, sets), up to KEEP_SHINGLES values; ``kept`` is None otherwise."""
     ids, sigs, filled = [], np.empty((count, signatures.NUM_PERM), dtype=np.uint32), 0
-    keep = count < PARALLEL_FROM
-    kept_ids, kept_sets, kept_values = [], [], 0
-    func = _signed_with_sets if keep else signatures.signatures
-    for batch_ids, batch in _over_texts(parts, wanted, func, count, workers):
-        if keep:
+    in_process = count < PARALLEL_FROM
+    keep, kept_ids, kept_sets, kept_values = in_process, [], [], 0
+    for batch_ids, batch in _over_texts(parts, wanted, _signed_with_sets if in_process else signatures.signatures,
+                                        count, workers):
+        if in_process:
             batch, sets = batch
             kept_values += int(sets.sizes.sum())
-            keep = kept_values <= KEEP_SHINGLES
-            kept_ids, kept_sets = (kept_ids + batch_ids, kept_sets + [sets]) if keep else ([], [])
+            keep = keep and kept_values <= KEEP_SHINGLES
+            if keep:
+                kept_ids += batch_ids
+                kept_sets.append(sets)
         ids += batch_ids
         sigs[filled:filled + len(batch)] = batch
         filled += len(batch)
